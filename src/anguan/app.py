@@ -1,0 +1,161 @@
+"""The FastAPI application: wiring of core services and every module, in one explicit place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.routing import APIRoute
+from starlette.staticfiles import StaticFiles
+
+from anguan import __version__
+from anguan.core.config import Settings, get_settings
+from anguan.core.db import Database
+from anguan.core.errors import install_error_handlers
+from anguan.core.events import DomainEvent, EventBus
+from anguan.core.files import LocalFileStore
+from anguan.core.i18n import register_messages
+from anguan.core.jobs import Scheduler
+from anguan.core.realtime import RealtimeHub
+from anguan.core.time import utcnow
+from anguan.core.web import RequestIdMiddleware
+from anguan.identity import api as identity_api
+from anguan.identity import permissions as P
+from anguan.identity import repository as identity_repo
+from anguan.identity.locales import MESSAGES as IDENTITY_MESSAGES
+from anguan.identity.security import FieldCipher
+from anguan.identity.service import IdentityContext, policy_from
+from anguan.plant import api as plant_api
+from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
+
+log = logging.getLogger("anguan")
+
+
+def operation_id(route: APIRoute) -> str:
+    """OpenAPI operation ids are `{tag}-{name}`."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def register_handlers(bus: EventBus, hub: RealtimeHub) -> None:
+    """Wire module event handlers and the realtime sink (no import-time registration)."""
+    hub.register_topic("plant", P.PLANT_READ)
+
+    async def to_realtime(event: DomainEvent) -> None:
+        if event.topic:
+            await hub.publish(event.topic, event.name, event.model_dump(mode="json"))
+
+    bus.add_sink(to_realtime)
+
+
+def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Scheduler:
+    """The periodic jobs of the worker role."""
+    scheduler = Scheduler(database, settings.redis.url)
+
+    async def deliver_outbox(session):  # type: ignore[no-untyped-def]
+        return await bus.deliver_outbox(session)
+
+    async def purge_sessions(session):  # type: ignore[no-untyped-def]
+        return await identity_repo.purge_sessions(session, utcnow() - timedelta(seconds=1))
+
+    scheduler.add("outbox.deliver", 2.0, deliver_outbox)
+    scheduler.add("identity.purge_sessions", 600.0, purge_sessions)
+    return scheduler
+
+
+def _web_dist(settings: Settings) -> Path | None:
+    candidates = [settings.web_dist] if settings.web_dist else []
+    candidates.append(Path("web/dist"))
+    for c in candidates:
+        if c is not None and (c / "index.html").exists():
+            return c
+    return None
+
+
+def create_app(settings: Settings | None = None, *, run_scheduler: bool | None = None) -> FastAPI:
+    """Build the app for `anguan serve` (all roles in one process in the embedded default)."""
+    settings = settings or get_settings()
+    register_messages(IDENTITY_MESSAGES)
+    register_messages(PLANT_MESSAGES)
+    database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
+    bus = EventBus()
+    hub = RealtimeHub(settings.redis.url, settings.redis.channel)
+    register_handlers(bus, hub)
+    scheduler = build_scheduler(database, bus, settings)
+    start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        if start_scheduler:
+            scheduler.start()
+        log.info("anguan %s up on %s (realtime %s)", __version__, database.dialect,
+                 "redis" if settings.redis.url else "in-process")
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+            await hub.stop()
+            await database.dispose()
+
+    app = FastAPI(
+        title="Anguan API",
+        version=__version__,
+        description="安管 Anguan: safety-risk control platform for hazardous-chemical enterprises",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.bus = bus
+    app.state.hub = hub
+    app.state.scheduler = scheduler
+    app.state.files = LocalFileStore(settings.storage.root)
+    app.state.identity = IdentityContext(
+        database=database, settings=settings, policy=policy_from(settings),
+        cipher=FieldCipher(settings.auth.secret_key.get_secret_value()),
+    )
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+
+    from anguan.platform_api import router as platform_router
+    from anguan.platform_api import ws_router
+
+    app.include_router(platform_router, prefix="/api")
+    for r in (identity_api.auth_router, identity_api.users_router, identity_api.roles_router,
+              identity_api.audit_router, plant_api.router):
+        app.include_router(r, prefix="/api/v1")
+    app.include_router(ws_router)
+    _mount_spa(app, _web_dist(settings))
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path | None) -> None:
+    """Serve the built SPA at / with history-mode fallback; API 404s stay JSON."""
+    if dist is None:
+        @app.get("/", include_in_schema=False)
+        async def no_spa() -> JSONResponse:
+            return JSONResponse({"message": "SPA not built: run `make web` (or `make run`)", "api": "/api/docs"})
+        return
+    if (dist / "assets").exists():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+    index = dist / "index.html"
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str, request: Request) -> FileResponse:
+        if path.startswith("api/"):
+            from anguan.core.errors import NotFound
+
+            raise NotFound()
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and dist.resolve() in candidate.parents:
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,96 @@
+"""Request plumbing: one transaction per request, committed at the edge, request ids."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from anguan.core.db import Database, run_after_commit
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TransactionalRoute(APIRoute):
+    """Opens the request's session before the endpoint and commits it after, then releases events.
+
+    A response with status >= 400 rolls back, so a refused request changes nothing.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            database: Database = request.app.state.database
+            session = database.new_session(write=request.method not in SAFE_METHODS)
+            request.state.db_session = session
+            try:
+                response = await original(request)
+                if response.status_code < 400:
+                    await session.commit()
+                else:
+                    await session.rollback()
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                await session.close()
+            await run_after_commit(session)
+            return response
+
+        return handler
+
+
+def get_session(request: Request) -> AsyncSession:
+    """The request's session (opened by TransactionalRoute)."""
+    return cast(AsyncSession, request.state.db_session)
+
+
+def get_database(request: Request) -> Database:
+    """The process's Database (for work that must commit on its own)."""
+    return cast(Database, request.app.state.database)
+
+
+def app_state(request: Request, name: str) -> Any:
+    """A named object from app.state (hub, bus, file store...)."""
+    return getattr(request.app.state, name)
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's address (the first X-Forwarded-For hop when behind the trusted proxy)."""
+    fwd = request.headers.get("x-forwarded-for")
+    if fwd and getattr(request.app.state, "trust_proxy", False):
+        return fwd.split(",")[0].strip()[:64]
+    return request.client.host if request.client else None
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id, echoed in `X-Request-ID` and in error bodies (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = ""
+        for name, value in scope.get("headers", ()):
+            if name == b"x-request-id":
+                rid = value.decode("latin-1")
+        if not (0 < len(rid) <= 64 and rid.replace("-", "").isalnum()):
+            rid = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

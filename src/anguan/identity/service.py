@@ -1,0 +1,566 @@
+"""Identity business logic: login, sessions, users, roles, scopes. Functions never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import column, select, table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anguan.core.config import Settings
+from anguan.core.db import Database
+from anguan.core.errors import Conflict, Forbidden, Locked, NotAuthenticated, NotFound, Unprocessable
+from anguan.core.pagination import PageParams, paginate
+from anguan.core.time import utcnow
+from anguan.core.timeline import AuditActor, record, record_now
+from anguan.identity import repository as repo
+from anguan.identity import rules
+from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
+from anguan.identity.permissions import BUILTIN_ROLES, PERMISSION_CODES, PERMISSION_DUTY
+from anguan.identity.reference import SECURITY_POLICY_V1, SecurityPolicy
+from anguan.identity.schemas import (
+    Actor,
+    Me,
+    RoleIn,
+    RoleOut,
+    RoleUpdate,
+    Scope,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from anguan.identity.security import FieldCipher, hash_password, new_token, token_digest, totp_ok, verify_password
+
+_department = table("plant_department", column("id"), column("parent_id"))
+
+
+def policy_from(settings: Settings) -> SecurityPolicy:
+    """The reference policy with the deployment's overrides applied."""
+    a = settings.auth
+    return SecurityPolicy(
+        version=SECURITY_POLICY_V1.version,
+        min_length=max(a.password_min_length, 8),
+        min_char_classes=SECURITY_POLICY_V1.min_char_classes,
+        max_failed_logins=a.max_failed_logins,
+        lockout_minutes=a.lockout_minutes,
+        idle_timeout_minutes=a.idle_timeout_minutes,
+        absolute_session_hours=a.absolute_session_hours,
+        password_max_age_days=SECURITY_POLICY_V1.password_max_age_days,
+        password_history=a.password_history,
+    )
+
+
+@dataclass(frozen=True)
+class IdentityContext:
+    """What identity services need besides the session."""
+
+    database: Database
+    settings: Settings
+    policy: SecurityPolicy
+    cipher: FieldCipher
+
+
+def audit_actor(actor: Actor | None) -> AuditActor | None:
+    """The audit view of an actor."""
+    return AuditActor(actor.user_id, actor.username, actor.ip) if actor else None
+
+
+def check_password(password: str, username: str, policy: SecurityPolicy) -> None:
+    """Refuse a password that breaks the policy (422 identity.weak_password)."""
+    problems = rules.password_problems(password, username, policy)
+    if problems:
+        raise Unprocessable("identity.weak_password", reasons=problems, min_length=policy.min_length)
+
+
+# ---------------------------------------------------------------- login and sessions
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A new session: the raw token goes into the cookie, only its hash is stored."""
+
+    token: str
+    csrf: str
+    user: User
+    session: AuthSession
+
+
+async def login(
+    session: AsyncSession,
+    ctx: IdentityContext,
+    *,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    ip: str | None,
+    user_agent: str | None,
+) -> LoginResult:
+    """Check credentials, lockout and second factor; open a server-side session."""
+    now = utcnow()
+    user = await repo.user_by_username(session, username)
+    who = AuditActor(user.id if user else None, username[:64], ip)
+    if user is not None and rules.is_locked(user.locked_until, now):
+        await record_now(ctx.database, who, "identity.login", result="denied", detail={"reason": "locked"})
+        raise Locked("identity.account_locked", until=user.locked_until.isoformat() if user.locked_until else None)
+    if not verify_password(user.password_hash if user else None, password) or user is None or not user.is_active:
+        await _login_failed(ctx, user.id if user else None, who, "bad_credentials" if user is None or user.is_active else "inactive")
+        raise NotAuthenticated("identity.invalid_credentials")
+    if user.totp_secret_enc:
+        if not totp_code:
+            raise NotAuthenticated("identity.totp_required")
+        secret = ctx.cipher.decrypt(user.totp_secret_enc) or ""
+        if not totp_ok(secret, totp_code):
+            await _login_failed(ctx, user.id, who, "bad_totp")
+            raise NotAuthenticated("identity.invalid_credentials")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    token, csrf = new_token(), new_token()
+    auth = AuthSession(
+        token_hash=token_digest(token),
+        user_id=user.id,
+        kind="cookie",
+        csrf_token=csrf,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=ctx.policy.absolute_session_hours),
+        ip=ip,
+        user_agent=(user_agent or "")[:255] or None,
+    )
+    session.add(auth)
+    await session.flush()
+    expired = rules.password_expired(user.password_changed_at, now, ctx.policy)
+    if expired and not user.must_change_password:
+        user.must_change_password = True
+    await record(session, AuditActor(user.id, user.username, ip), "identity.login", target_type="session",
+                 target_id=auth.id, detail={"password_expired": expired})
+    return LoginResult(token, csrf, user, auth)
+
+
+async def _login_failed(ctx: IdentityContext, user_id: int | None, who: AuditActor, reason: str) -> None:
+    """Count a failure and maybe lock, in its own transaction (the request itself is refused)."""
+    async with ctx.database.transaction() as s:
+        detail: dict[str, object] = {"reason": reason}
+        if user_id is not None:
+            u = await s.get(User, user_id)
+            if u is not None:
+                u.failed_logins, u.locked_until = rules.after_failed_login(u.failed_logins, utcnow(), ctx.policy)
+                if u.locked_until is not None:
+                    detail["locked_until"] = u.locked_until.isoformat()
+                    await record(s, who, "identity.account_locked", target_type="user", target_id=user_id,
+                                 detail={"policy": ctx.policy.version})
+        await record(s, who, "identity.login", result="failed", detail=detail)
+
+
+async def logout(session: AsyncSession, actor: Actor) -> str | None:
+    """Revoke the caller's session; returns its token hash for realtime revocation."""
+    auth = await session.get(AuthSession, actor.session_id)
+    if auth is None:
+        return None
+    auth.revoked_at = utcnow()
+    await record(session, audit_actor(actor), "identity.logout", target_type="session", target_id=auth.id)
+    return auth.token_hash
+
+
+async def resolve(
+    session: AsyncSession, ctx: IdentityContext, token: str, *, ip: str | None
+) -> tuple[Actor, AuthSession]:
+    """Turn a session cookie or bearer token into an Actor, enforcing idle and absolute timeouts."""
+    found = await repo.session_with_user(session, token_digest(token))
+    if found is None:
+        raise NotAuthenticated("identity.session_invalid")
+    auth, user = found
+    now = utcnow()
+    reason = rules.session_end_reason(
+        auth.created_at, auth.last_seen_at, auth.expires_at, now, ctx.policy, idle_applies=auth.kind == "cookie"
+    )
+    if reason is not None or not user.is_active or rules.is_locked(user.locked_until, now):
+        async with ctx.database.transaction() as s:
+            live = await s.get(AuthSession, auth.id)
+            if live is not None and live.revoked_at is None:
+                live.revoked_at = now
+                await record(s, AuditActor(user.id, user.username, ip), "identity.session_ended",
+                             target_type="session", target_id=auth.id, detail={"reason": reason or "user_disabled"})
+        raise NotAuthenticated("identity.session_expired", reason=reason or "user_disabled")
+    role_codes, perms = await repo.role_permissions(session, user.id)
+    scopes = await repo.scopes_of(session, user.id)
+    actor = Actor(
+        user_id=user.id,
+        username=user.username,
+        permissions=frozenset(perms),
+        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),  # type: ignore[arg-type]
+        session_id=auth.id,
+        session_kind=auth.kind,
+        ip=ip,
+        roles=tuple(role_codes),
+    )
+    return actor, auth
+
+
+async def me(session: AsyncSession, actor: Actor) -> Me:
+    """The caller's profile, roles, permissions and scopes."""
+    user = await repo.user_by_id(session, actor.user_id)
+    if user is None:
+        raise NotAuthenticated("identity.session_invalid")
+    return Me(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        locale=user.locale,
+        roles=list(actor.roles),
+        permissions=sorted(actor.permissions),
+        scopes=list(actor.scopes),
+        must_change_password=user.must_change_password,
+    )
+
+
+async def change_password(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor, old_password: str, new_password: str
+) -> None:
+    """Change one's own password; other sessions are revoked."""
+    user = await session.get(User, actor.user_id)
+    if user is None or not verify_password(user.password_hash, old_password):
+        await record_now(ctx.database, audit_actor(actor), "identity.password_changed", result="failed",
+                         target_type="user", target_id=actor.user_id, detail={"reason": "bad_old_password"})
+        raise Forbidden("identity.bad_old_password")
+    check_password(new_password, user.username, ctx.policy)
+    _refuse_reuse(user, new_password, ctx.policy)
+    _set_password(user, new_password, ctx.policy, must_change=False)
+    await repo.revoke_sessions(session, user.id, utcnow(), except_id=actor.session_id)
+    await record(session, audit_actor(actor), "identity.password_changed", target_type="user", target_id=user.id)
+
+
+def _refuse_reuse(user: User, new_password: str, policy: SecurityPolicy) -> None:
+    recent = [user.password_hash, *(user.password_history or [])][: policy.password_history]
+    if any(verify_password(h, new_password) for h in recent):
+        raise Unprocessable("identity.weak_password", reasons=["reused"], min_length=policy.min_length)
+
+
+def _set_password(user: User, password: str, policy: SecurityPolicy, *, must_change: bool) -> None:
+    if user.password_hash:
+        user.password_history = [user.password_hash, *(user.password_history or [])][: policy.password_history]
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = must_change
+
+
+async def create_token(session: AsyncSession, actor: Actor, name: str, days: int) -> tuple[AuthSession, str]:
+    """Issue a bearer API token for the caller (for gateways and scripts)."""
+    now = utcnow()
+    token = new_token()
+    auth = AuthSession(token_hash=token_digest(token), user_id=actor.user_id, kind="token", name=name,
+                       created_at=now, last_seen_at=now, expires_at=now + timedelta(days=days), ip=actor.ip)
+    session.add(auth)
+    await session.flush()
+    await record(session, audit_actor(actor), "identity.token_created", target_type="session", target_id=auth.id,
+                 detail={"name": name, "days": days})
+    return auth, token
+
+
+async def revoke_own_session(session: AsyncSession, actor: Actor, session_id: int) -> str:
+    """Revoke one of the caller's own sessions or tokens."""
+    auth = await session.get(AuthSession, session_id)
+    if auth is None or auth.user_id != actor.user_id or auth.revoked_at is not None:
+        raise NotFound("common.not_found")
+    auth.revoked_at = utcnow()
+    await record(session, audit_actor(actor), "identity.session_revoked", target_type="session", target_id=auth.id)
+    return auth.token_hash
+
+
+# ---------------------------------------------------------------- users
+
+
+async def department_subtree(session: AsyncSession, roots: set[int]) -> set[int]:
+    """Department ids under (and including) the given ones."""
+    if not roots:
+        return set()
+    rows = (await session.execute(select(_department.c.id, _department.c.parent_id))).all()
+    children: dict[int, list[int]] = {}
+    for rid, parent in rows:
+        if parent is not None:
+            children.setdefault(parent, []).append(rid)
+    out, stack = set(), list(roots)
+    while stack:
+        d = stack.pop()
+        if d in out:
+            continue
+        out.add(d)
+        stack.extend(children.get(d, []))
+    return out
+
+
+def user_out(user: User, cipher: FieldCipher) -> UserOut:
+    """Response body of a user (phone decrypted for the viewer)."""
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        phone=cipher.decrypt(user.phone_enc),
+        department_id=user.department_id,
+        is_active=user.is_active,
+        locked_until=user.locked_until,
+        roles=sorted(ur.role.code for ur in user.roles),
+        scopes=[Scope(kind=s.kind, ref_id=s.ref_id) for s in user.scopes],  # type: ignore[arg-type]
+        created_at=user.created_at,
+        last_login_at=user.last_login_at,
+        totp_enabled=bool(user.totp_secret_enc),
+    )
+
+
+async def list_users(
+    session: AsyncSession, actor: Actor, q: str | None, params: PageParams
+) -> tuple[list[User], int]:
+    """Users the caller may see, one page."""
+    depts = await department_subtree(session, actor.scope_ids("department"))
+    stmt = repo.users_in_scope(repo.list_users_stmt(q), actor, depts)
+    return await paginate(
+        session, stmt, params,
+        {"username": User.username, "display_name": User.display_name, "created_at": User.created_at,
+         "last_login_at": User.last_login_at},
+        "username",
+    )
+
+
+async def get_user_scoped(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """One user, or 404 when missing and 403 when outside the caller's data scope."""
+    user = await repo.user_by_id(session, user_id)
+    if user is None:
+        raise NotFound("identity.user_not_found", id=user_id)
+    if not actor.all_data and user.id != actor.user_id:
+        depts = await department_subtree(session, actor.scope_ids("department"))
+        if user.department_id not in depts:
+            raise Forbidden("identity.out_of_scope")
+    return user
+
+
+async def _check_department(session: AsyncSession, actor: Actor, department_id: int | None) -> None:
+    if department_id is None:
+        return
+    exists = await session.scalar(select(_department.c.id).where(_department.c.id == department_id))
+    if exists is None:
+        raise Unprocessable("identity.unknown_department", id=department_id)
+    if not actor.all_data:
+        depts = await department_subtree(session, actor.scope_ids("department"))
+        if department_id not in depts:
+            raise Forbidden("identity.out_of_scope")
+
+
+async def create_user(session: AsyncSession, ctx: IdentityContext, actor: Actor | None, body: UserCreate) -> User:
+    """Create an account with a policy-checked password; it must be changed at first login."""
+    if await repo.user_by_username(session, body.username) is not None:
+        raise Conflict("identity.username_taken", username=body.username)
+    check_password(body.password, body.username, ctx.policy)
+    if actor is not None:
+        await _check_department(session, actor, body.department_id)
+    user = User(
+        username=body.username,
+        display_name=body.display_name,
+        email=str(body.email) if body.email else None,
+        phone_enc=ctx.cipher.encrypt(body.phone),
+        department_id=body.department_id,
+        locale=body.locale,
+        password_hash="",
+        password_history=[],
+    )
+    _set_password(user, body.password, ctx.policy, must_change=actor is not None)
+    session.add(user)
+    await session.flush()
+    await record(session, audit_actor(actor), "identity.user_created", target_type="user", target_id=user.id,
+                 detail={"username": user.username})
+    return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
+
+
+async def update_user(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor, user_id: int, body: UserUpdate
+) -> tuple[User, list[str]]:
+    """Edit an account; disabling it revokes its sessions (their hashes are returned)."""
+    user = await get_user_scoped(session, actor, user_id)
+    changes = body.model_dump(exclude_unset=True)
+    revoked: list[str] = []
+    if "department_id" in changes:
+        await _check_department(session, actor, changes["department_id"])
+    if changes.get("is_active") is False and user.id == actor.user_id:
+        raise Conflict("identity.cannot_disable_self")
+    for key, value in changes.items():
+        if key == "phone":
+            user.phone_enc = ctx.cipher.encrypt(value)
+        elif key == "email":
+            user.email = str(value) if value else None
+        else:
+            setattr(user, key, value)
+    if changes.get("is_active") is False:
+        revoked = await repo.revoke_sessions(session, user.id, utcnow())
+    await record(session, audit_actor(actor), "identity.user_updated", target_type="user", target_id=user.id,
+                 detail={k: (v if k != "phone" else "***") for k, v in changes.items()})
+    return user, revoked
+
+
+async def set_roles(session: AsyncSession, actor: Actor, user_id: int, codes: list[str]) -> User:
+    """Replace a user's roles, refusing any set that mixes 三员 duties."""
+    user = await get_user_scoped(session, actor, user_id)
+    wanted = sorted(set(codes))
+    roles = await repo.roles_by_code(session, wanted)
+    unknown = sorted(set(wanted) - {r.code for r in roles})
+    if unknown:
+        raise Unprocessable("identity.unknown_role", roles=unknown)
+    duties = {r.duty for r in roles if r.duty} | rules.duties_of(
+        [p for r in roles for p in r.permissions or []], PERMISSION_DUTY
+    )
+    if rules.violates_separation_of_duties(duties):
+        raise Conflict("identity.separation_of_duties", duties=sorted(duties))
+    if user.id == actor.user_id:
+        raise Conflict("identity.cannot_change_own_roles")
+    before = sorted(ur.role.code for ur in user.roles)
+    user.roles = [UserRole(user_id=user.id, role_id=r.id) for r in roles]
+    await session.flush()
+    await record(session, audit_actor(actor), "identity.roles_changed", target_type="user", target_id=user.id,
+                 detail={"before": before, "after": wanted})
+    return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
+
+
+async def set_scopes(session: AsyncSession, actor: Actor, user_id: int, scopes: list[Scope]) -> User:
+    """Replace a user's data scopes; a caller can only grant within its own scope."""
+    user = await get_user_scoped(session, actor, user_id)
+    if not actor.all_data and any(s.kind == "all" for s in scopes):
+        raise Forbidden("identity.out_of_scope")
+    for s in scopes:
+        if s.kind != "all" and s.ref_id is not None:
+            tbl = {"site": "plant_site", "area": "plant_area", "department": "plant_department"}[s.kind]
+            t = table(tbl, column("id"))
+            if await session.scalar(select(t.c.id).where(t.c.id == s.ref_id)) is None:
+                raise Unprocessable("identity.unknown_scope_target", kind=s.kind, id=s.ref_id)
+    before = [f"{s.kind}:{s.ref_id}" for s in user.scopes]
+    unique = list(dict.fromkeys(scopes))
+    user.scopes = [DataScope(user_id=user.id, kind=s.kind, ref_id=s.ref_id) for s in unique]
+    await session.flush()
+    await record(session, audit_actor(actor), "identity.scopes_changed", target_type="user", target_id=user.id,
+                 detail={"before": before, "after": [f"{s.kind}:{s.ref_id}" for s in unique]})
+    return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
+
+
+async def unlock_user(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """Clear a lockout before it runs out."""
+    user = await get_user_scoped(session, actor, user_id)
+    user.locked_until = None
+    user.failed_logins = 0
+    await record(session, audit_actor(actor), "identity.user_unlocked", target_type="user", target_id=user.id)
+    return user
+
+
+async def reset_password(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor, user_id: int, new_password: str
+) -> list[str]:
+    """Set a temporary password that must be changed at next login; sessions are revoked."""
+    user = await get_user_scoped(session, actor, user_id)
+    check_password(new_password, user.username, ctx.policy)
+    _set_password(user, new_password, ctx.policy, must_change=True)
+    revoked = await repo.revoke_sessions(session, user.id, utcnow())
+    await record(session, audit_actor(actor), "identity.password_reset", target_type="user", target_id=user.id)
+    return revoked
+
+
+# ---------------------------------------------------------------- roles
+
+
+def role_out(role: Role) -> RoleOut:
+    """Response body of a role."""
+    return RoleOut(code=role.code, name_zh=role.name_zh, name_en=role.name_en, builtin=role.builtin,
+                   duty=role.duty, permissions=sorted(role.permissions or []))  # type: ignore[arg-type]
+
+
+def _check_role_permissions(perms: list[str]) -> None:
+    unknown = sorted(set(perms) - PERMISSION_CODES)
+    if unknown:
+        raise Unprocessable("identity.unknown_permission", permissions=unknown)
+    if rules.violates_separation_of_duties(rules.duties_of(perms, PERMISSION_DUTY)):
+        raise Conflict("identity.separation_of_duties", duties=sorted(rules.duties_of(perms, PERMISSION_DUTY)))
+
+
+async def create_role(session: AsyncSession, actor: Actor, body: RoleIn) -> Role:
+    """A custom role; its permission set may not mix 三员 duties."""
+    if await repo.role_by_code(session, body.code) is not None:
+        raise Conflict("identity.role_exists", code=body.code)
+    _check_role_permissions(body.permissions)
+    duties = rules.duties_of(body.permissions, PERMISSION_DUTY)
+    role = Role(code=body.code, name_zh=body.name_zh, name_en=body.name_en, builtin=False,
+                duty=next(iter(duties)) if duties else None, permissions=sorted(set(body.permissions)))
+    session.add(role)
+    await session.flush()
+    await record(session, audit_actor(actor), "identity.role_created", target_type="role", target_id=role.code,
+                 detail={"permissions": role.permissions})
+    return role
+
+
+async def update_role(session: AsyncSession, actor: Actor, code: str, body: RoleUpdate) -> Role:
+    """Edit a custom role (built-in roles are fixed so 三员分立 cannot be undone)."""
+    role = await repo.role_by_code(session, code)
+    if role is None:
+        raise NotFound("identity.role_not_found", code=code)
+    if role.builtin:
+        raise Conflict("identity.builtin_role")
+    before = list(role.permissions or [])
+    if body.permissions is not None:
+        _check_role_permissions(body.permissions)
+        role.permissions = sorted(set(body.permissions))
+        duties = rules.duties_of(role.permissions, PERMISSION_DUTY)
+        role.duty = next(iter(duties)) if duties else None
+        # The new duty may clash with another role a holder already has.
+        holders = (await session.scalars(select(UserRole.user_id).where(UserRole.role_id == role.id))).all()
+        for uid in holders:
+            others = (await session.scalars(
+                select(Role).join(UserRole, UserRole.role_id == Role.id).where(UserRole.user_id == uid, Role.id != role.id)
+            )).all()
+            all_duties = set(duties) | {r.duty for r in others if r.duty}
+            if rules.violates_separation_of_duties(all_duties):
+                raise Conflict("identity.separation_of_duties", duties=sorted(all_duties))
+    if body.name_zh is not None:
+        role.name_zh = body.name_zh
+    if body.name_en is not None:
+        role.name_en = body.name_en
+    await record(session, audit_actor(actor), "identity.role_updated", target_type="role", target_id=role.code,
+                 detail={"before": before, "after": role.permissions})
+    return role
+
+
+async def delete_role(session: AsyncSession, actor: Actor, code: str) -> None:
+    """Remove a custom role that nobody holds."""
+    role = await repo.role_by_code(session, code)
+    if role is None:
+        raise NotFound("identity.role_not_found", code=code)
+    if role.builtin:
+        raise Conflict("identity.builtin_role")
+    if await session.scalar(select(UserRole.user_id).where(UserRole.role_id == role.id).limit(1)) is not None:
+        raise Conflict("identity.role_in_use")
+    await session.delete(role)
+    await record(session, audit_actor(actor), "identity.role_deleted", target_type="role", target_id=code)
+
+
+async def ensure_builtin_roles(session: AsyncSession) -> None:
+    """Create or refresh the built-in roles (idempotent; run by migrate and seed)."""
+    existing = {r.code: r for r in await repo.all_roles(session)}
+    for b in BUILTIN_ROLES:
+        role = existing.get(b.code)
+        if role is None:
+            session.add(Role(code=b.code, name_zh=b.name_zh, name_en=b.name_en, builtin=True, duty=b.duty,
+                             permissions=sorted(b.permissions)))
+        else:
+            role.name_zh, role.name_en, role.duty, role.builtin = b.name_zh, b.name_en, b.duty, True
+            role.permissions = sorted(b.permissions)
+    await session.flush()
+
+
+async def enable_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor, secret: str, code: str) -> None:
+    """Turn on the second factor once the user proves the authenticator works."""
+    if not totp_ok(secret, code):
+        raise Unprocessable("identity.totp_invalid")
+    user = await session.get(User, actor.user_id)
+    assert user is not None
+    user.totp_secret_enc = ctx.cipher.encrypt(secret)
+    await record(session, audit_actor(actor), "identity.totp_enabled", target_type="user", target_id=user.id)
+
+
+def now_utc() -> datetime:
+    """Exposed for the API layer's cookie expiry."""
+    return utcnow()

@@ -1,0 +1,112 @@
+// WebSocket client for /api/v1/ws (cookie auth). Subscribes to topics, resubscribes after
+// reconnecting with exponential backoff. Use it through composables/useRealtime.ts.
+
+export interface RealtimeEvent<T = unknown> {
+  op: 'event'
+  topic: string
+  name: string
+  data: T
+}
+
+export type RealtimeHandler = (event: RealtimeEvent) => void
+
+const MIN_DELAY_MS = 1000
+const MAX_DELAY_MS = 30000
+
+function isEvent(value: unknown): value is RealtimeEvent {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return v.op === 'event' && typeof v.topic === 'string' && typeof v.name === 'string'
+}
+
+export class RealtimeClient {
+  private socket: WebSocket | null = null
+  private handlers = new Map<string, Set<RealtimeHandler>>()
+  private attempt = 0
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private closedByUs = false
+  readonly url: string
+
+  constructor(path = '/api/v1/ws') {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+    this.url = `${scheme}://${location.host}${path}`
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN
+  }
+
+  /** Registers a handler for a topic; returns an unsubscribe function. */
+  subscribe(topic: string, handler: RealtimeHandler): () => void {
+    let set = this.handlers.get(topic)
+    const isNewTopic = !set
+    if (!set) {
+      set = new Set()
+      this.handlers.set(topic, set)
+    }
+    set.add(handler)
+    if (!this.socket) this.connect()
+    else if (isNewTopic && this.connected) this.send({ op: 'subscribe', topics: [topic] })
+    return () => this.unsubscribe(topic, handler)
+  }
+
+  private unsubscribe(topic: string, handler: RealtimeHandler): void {
+    const set = this.handlers.get(topic)
+    if (!set) return
+    set.delete(handler)
+    // The contract has no "unsubscribe" op: events of dropped topics are simply ignored.
+    if (set.size === 0) this.handlers.delete(topic)
+    if (this.handlers.size === 0) this.close()
+  }
+
+  private connect(): void {
+    this.closedByUs = false
+    const socket = new WebSocket(this.url)
+    this.socket = socket
+    socket.onopen = () => {
+      this.attempt = 0
+      const topics = [...this.handlers.keys()]
+      if (topics.length) this.send({ op: 'subscribe', topics })
+    }
+    socket.onmessage = (message: MessageEvent) => {
+      let data: unknown
+      try {
+        data = JSON.parse(String(message.data))
+      } catch {
+        return
+      }
+      if (!isEvent(data)) return
+      this.handlers.get(data.topic)?.forEach((fn) => fn(data))
+    }
+    socket.onclose = () => {
+      this.socket = null
+      if (!this.closedByUs && this.handlers.size > 0) this.scheduleReconnect()
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.timer) return
+    const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** this.attempt)
+    const delay = base / 2 + Math.random() * (base / 2)
+    this.attempt += 1
+    this.timer = setTimeout(() => {
+      this.timer = null
+      if (this.handlers.size > 0) this.connect()
+    }, delay)
+  }
+
+  private send(payload: object): void {
+    this.socket?.send(JSON.stringify(payload))
+  }
+
+  /** Closes the socket and cancels reconnects (handlers are kept only while subscribed). */
+  close(): void {
+    this.closedByUs = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.socket?.close()
+    this.socket = null
+  }
+}
+
+export const realtime = new RealtimeClient()

@@ -1,0 +1,37 @@
+// Identity endpoints: auth, users, roles, permissions.
+import { http } from '@/api/http'
+import type {
+  LoginRequest, Me, PasswordChange, PasswordReset, Permission, Role, Scope, User, UserCreate, UserPage, UserUpdate,
+} from '@/api/types'
+
+export type UserSort = 'username' | '-username' | 'created_at' | '-created_at'
+
+export interface UserQuery {
+  page: number
+  page_size: number
+  q?: string
+  sort?: UserSort
+}
+
+export const authApi = {
+  login: (body: LoginRequest) => http.post<Me>('/auth/login', body, { silent: true, skipAuthRedirect: true }),
+  logout: () => http.post('/auth/logout', undefined, { silent: true, skipAuthRedirect: true }),
+  me: () => http.get<Me>('/auth/me', undefined, { silent: true, skipAuthRedirect: true }),
+  changePassword: (body: PasswordChange) => http.post('/auth/password', body, { silent: true }),
+}
+
+export const usersApi = {
+  list: (query: UserQuery) => http.get<UserPage>('/users', { ...query }),
+  create: (body: UserCreate) => http.post<User>('/users', body, { silent: true }),
+  update: (id: number, body: UserUpdate) => http.patch<User>(`/users/${id}`, body),
+  setRoles: (id: number, roles: string[]) => http.put<User>(`/users/${id}/roles`, { roles }, { silent: true }),
+  setScopes: (id: number, scopes: Scope[]) => http.put<User>(`/users/${id}/scopes`, { scopes }, { silent: true }),
+  unlock: (id: number) => http.post<User>(`/users/${id}/unlock`),
+  resetPassword: (id: number, body: PasswordReset) =>
+    http.post(`/users/${id}/reset-password`, body, { silent: true }),
+}
+
+export const rolesApi = {
+  list: () => http.get<Role[]>('/roles'),
+  permissions: () => http.get<Permission[]>('/permissions'),
+}

@@ -1,0 +1,87 @@
+// Reference data for user administration (departments, sites, areas), loaded on demand.
+import { computed, ref } from 'vue'
+import type { Department, Site } from '@/api/types'
+import { plantApi } from '@/modules/plant/api'
+
+export interface TreeOption {
+  value: number
+  label: string
+  children?: TreeOption[]
+}
+
+export interface AreaOption {
+  id: number
+  label: string
+}
+
+const departments = ref<Department[]>([])
+const sites = ref<Site[]>([])
+const areas = ref<AreaOption[]>([])
+let deptPromise: Promise<void> | null = null
+let sitePromise: Promise<void> | null = null
+let areaPromise: Promise<void> | null = null
+
+export function useLookups() {
+  const departmentName = computed(() => {
+    const byId = new Map(departments.value.map((d) => [d.id, d.name]))
+    return (id: number | null) => (id === null ? '' : (byId.get(id) ?? `#${id}`))
+  })
+
+  /** Departments as a tree for el-tree-select (roots have parent_id null or an unknown parent). */
+  const departmentTree = computed<TreeOption[]>(() => {
+    const nodes = new Map<number, TreeOption>(departments.value.map((d) => [d.id, { value: d.id, label: d.name }]))
+    const roots: TreeOption[] = []
+    for (const d of departments.value) {
+      const node = nodes.get(d.id)
+      const parent = d.parent_id === null ? undefined : nodes.get(d.parent_id)
+      if (!node) continue
+      if (parent) (parent.children ??= []).push(node)
+      else roots.push(node)
+    }
+    return roots
+  })
+
+  function loadDepartments(): Promise<void> {
+    deptPromise ??= plantApi
+      .departments()
+      .then((list) => {
+        departments.value = list
+      })
+      .catch(() => {
+        deptPromise = null
+      })
+    return deptPromise
+  }
+
+  function loadSites(): Promise<void> {
+    sitePromise ??= plantApi
+      .sites()
+      .then((list) => {
+        sites.value = list
+      })
+      .catch(() => {
+        sitePromise = null
+      })
+    return sitePromise
+  }
+
+  /** Areas come from each site's map (there is no flat area list endpoint yet). */
+  function loadAreas(): Promise<void> {
+    areaPromise ??= loadSites()
+      .then(() => Promise.all(sites.value.map((s) => plantApi.siteMap(s.id))))
+      .then((maps) => {
+        areas.value = maps.flatMap((m) =>
+          m.areas.features.map((f) => ({
+            id: f.properties.id,
+            label: maps.length > 1 ? `${m.site.name} / ${f.properties.name}` : f.properties.name,
+          })),
+        )
+      })
+      .catch(() => {
+        areaPromise = null
+      })
+    return areaPromise
+  }
+
+  return { departments, departmentTree, sites, areas, departmentName, loadDepartments, loadSites, loadAreas }
+}

@@ -1,0 +1,25 @@
+import type { Component } from 'vue'
+import 'vue-router'
+
+export {}
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page/menu title */
+    title?: string
+    /** menu icon */
+    icon?: Component
+    /** permission code needed to see and open the route */
+    permission?: string
+    /** reachable without login */
+    public?: boolean
+    /** keep out of the side menu */
+    hideInMenu?: boolean
+    /** i18n key of the menu group (sub-menu) the item belongs to */
+    group?: string
+    /** icon of the menu group */
+    groupIcon?: Component
+    /** pages that fill the viewport (e.g. maps) get no outer padding scroll */
+    fullHeight?: boolean
+  }
+}
