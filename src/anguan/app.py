@@ -94,8 +94,12 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         await hub.start()
         if start_scheduler:
             scheduler.start()
-        log.info("anguan %s up on %s (realtime %s)", __version__, database.dialect,
-                 "redis" if settings.redis.url else "in-process")
+        log.info(
+            "anguan %s up on %s (realtime %s)",
+            __version__,
+            database.dialect,
+            "redis" if settings.redis.url else "in-process",
+        )
         try:
             yield
         finally:
@@ -120,7 +124,9 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     app.state.scheduler = scheduler
     app.state.files = LocalFileStore(settings.storage.root)
     app.state.identity = IdentityContext(
-        database=database, settings=settings, policy=policy_from(settings),
+        database=database,
+        settings=settings,
+        policy=policy_from(settings),
         cipher=FieldCipher(settings.auth.secret_key.get_secret_value()),
     )
     app.add_middleware(RequestIdMiddleware)
@@ -130,8 +136,13 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     from anguan.platform_api import ws_router
 
     app.include_router(platform_router, prefix="/api")
-    for r in (identity_api.auth_router, identity_api.users_router, identity_api.roles_router,
-              identity_api.audit_router, plant_api.router):
+    for r in (
+        identity_api.auth_router,
+        identity_api.users_router,
+        identity_api.roles_router,
+        identity_api.audit_router,
+        plant_api.router,
+    ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)
     _mount_spa(app, _web_dist(settings))
@@ -141,13 +152,19 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
 def _mount_spa(app: FastAPI, dist: Path | None) -> None:
     """Serve the built SPA at / with history-mode fallback; API 404s stay JSON."""
     if dist is None:
+
         @app.get("/", include_in_schema=False)
         async def no_spa() -> JSONResponse:
-            return JSONResponse({"message": "SPA not built: run `make web` (or `make run`)", "api": "/api/docs"})
+            return JSONResponse(
+                {"message": "SPA not built: run `make web` (or `make run`)", "api": "/api/docs"}
+            )
+
         return
     if (dist / "assets").exists():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
     index = dist / "index.html"
+    # Top-level files of the build (favicon, manifest...); anything else is a client-side route.
+    top_files = {p.name for p in dist.iterdir() if p.is_file()}
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str, request: Request) -> FileResponse:
@@ -155,7 +172,6 @@ def _mount_spa(app: FastAPI, dist: Path | None) -> None:
             from anguan.core.errors import NotFound
 
             raise NotFound()
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and dist.resolve() in candidate.parents:
-            return FileResponse(candidate)
+        if path in top_files:
+            return FileResponse(dist / path)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -18,8 +18,10 @@ log = logging.getLogger("anguan.cli")
 
 
 def _setup_logging() -> None:
-    logging.basicConfig(level=os.environ.get("ANGUAN_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("ANGUAN_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def _ensure_var() -> None:
@@ -74,9 +76,12 @@ async def _create_user(username: str, display: str, password: str, roles: list[s
     try:
         async with app.state.database.transaction() as session:
             await service.ensure_builtin_roles(session)
-            user = await service.create_user(session, ctx, None, UserCreate(username=username, display_name=display,
-                                                                           password=password))
-            found = await service.repo.roles_by_code(session, roles)
+            user = await service.create_user(
+                session, ctx, None, UserCreate(username=username, display_name=display, password=password)
+            )
+            from anguan.identity import repository as identity_repo
+
+            found = await identity_repo.roles_by_code(session, roles)
             missing = set(roles) - {r.code for r in found}
             if missing:
                 raise SystemExit(f"unknown roles: {sorted(missing)}")
@@ -90,8 +95,14 @@ async def _create_user(username: str, display: str, password: str, roles: list[s
             session.add(DataScope(user_id=user.id, kind="all", ref_id=None))
             from anguan.core.timeline import record
 
-            await record(session, None, "identity.roles_changed", target_type="user", target_id=user.id,
-                         detail={"after": roles, "via": "cli"})
+            await record(
+                session,
+                None,
+                "identity.roles_changed",
+                target_type="user",
+                target_id=user.id,
+                detail={"after": roles, "via": "cli"},
+            )
     finally:
         await app.state.database.dispose()
 
@@ -102,7 +113,9 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from anguan.core.errors import AppError
 
     try:
-        asyncio.run(_create_user(args.username, args.display_name or args.username, password, args.role or []))
+        asyncio.run(
+            _create_user(args.username, args.display_name or args.username, password, args.role or [])
+        )
     except AppError as exc:
         print(f"refused: {exc.instance_code} {exc.params}", file=sys.stderr)
         return 2
@@ -124,8 +137,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         asyncio.run(_seed())
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Anguan at http://{host}:{port}/  (API docs http://{host}:{port}/api/docs)", flush=True)
-    uvicorn.run("anguan.app:create_app", factory=True, host=host, port=port, workers=args.workers,
-                log_level="info", proxy_headers=False, ws="websockets-sansio")
+    uvicorn.run(
+        "anguan.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        log_level="info",
+        proxy_headers=False,
+        ws="websockets-sansio",
+    )
     return 0
 
 

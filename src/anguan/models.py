@@ -8,6 +8,20 @@ from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 
 __all__ = [
-    "Area", "AuditEntry", "AuditHead", "AuthSession", "Base", "DataScope", "Department", "Enterprise",
-    "EquipmentLocation", "OutboxMessage", "Role", "Site", "StoredFile", "TimelineEntry", "User", "UserRole",
+    "Area",
+    "AuditEntry",
+    "AuditHead",
+    "AuthSession",
+    "Base",
+    "DataScope",
+    "Department",
+    "Enterprise",
+    "EquipmentLocation",
+    "OutboxMessage",
+    "Role",
+    "Site",
+    "StoredFile",
+    "TimelineEntry",
+    "User",
+    "UserRole",
 ]

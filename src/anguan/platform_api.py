@@ -43,14 +43,26 @@ async def health(request: Request, session: AsyncSession = Depends(get_session))
     """Liveness and readiness: the database answers and the realtime hub is up."""
     await session.execute(text("SELECT 1"))
     hub: RealtimeHub = request.app.state.hub
-    return Health(status="ok", version=__version__, database=request.app.state.database.dialect,
-                  realtime="redis" if hub.redis_url else "in-process")
+    return Health(
+        status="ok",
+        version=__version__,
+        database=request.app.state.database.dialect,
+        realtime="redis" if hub.redis_url else "in-process",
+    )
 
 
-@router.post("/v1/files", response_model=FileOut, status_code=201,
-             responses=error_responses(NotAuthenticated, Forbidden, PayloadTooLarge))
-async def upload_file(file: UploadFile, request: Request, actor: Actor = Depends(require(P.FILES_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> FileOut:
+@router.post(
+    "/v1/files",
+    response_model=FileOut,
+    status_code=201,
+    responses=error_responses(NotAuthenticated, Forbidden, PayloadTooLarge),
+)
+async def upload_file(
+    file: UploadFile,
+    request: Request,
+    actor: Actor = Depends(require(P.FILES_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> FileOut:
     """Store an attachment (evidence photo, signature, document); bytes are fsynced before the answer."""
     limit = request.app.state.settings.storage.max_upload_mb
     data = await file.read(limit * 1024 * 1024 + 1)
@@ -58,26 +70,52 @@ async def upload_file(file: UploadFile, request: Request, actor: Actor = Depends
         raise PayloadTooLarge(limit_mb=limit)
     store: LocalFileStore = request.app.state.files
     key = store.put(data)
-    row = StoredFile(key=key, name=(file.filename or "file")[:255], content_type=(file.content_type or "application/octet-stream")[:120],
-                     size=len(data), sha256=key, created_by=actor.user_id)
+    row = StoredFile(
+        key=key,
+        name=(file.filename or "file")[:255],
+        content_type=(file.content_type or "application/octet-stream")[:120],
+        size=len(data),
+        sha256=key,
+        created_by=actor.user_id,
+    )
     session.add(row)
     await session.flush()
-    return FileOut(id=row.id, name=row.name, content_type=row.content_type, size=row.size, sha256=row.sha256,
-                   created_at=row.created_at)
+    return FileOut(
+        id=row.id,
+        name=row.name,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        created_at=row.created_at,
+    )
 
 
-@router.get("/v1/files/{file_id}", responses={200: {"content": {"application/octet-stream": {}}},
-                                               **error_responses(NotAuthenticated, NotFound)})
-async def download_file(file_id: int, request: Request, actor: Actor = Depends(current_actor),
-                        session: AsyncSession = Depends(get_session)) -> Response:
+@router.get(
+    "/v1/files/{file_id}",
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        **error_responses(NotAuthenticated, NotFound),
+    },
+)
+async def download_file(
+    file_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Download an attachment."""
     row = await session.get(StoredFile, file_id)
     store: LocalFileStore = request.app.state.files
     if row is None or not store.exists(row.key):
         raise NotFound()
-    return Response(store.get(row.key), media_type="application/octet-stream",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(row.name)}",
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        store.get(row.key),
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(row.name)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _quote(name: str) -> str:

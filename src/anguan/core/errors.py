@@ -32,7 +32,7 @@ class AppError(Exception):
     status_code: ClassVar[int] = 400
     code: ClassVar[str] = "common.bad_request"
 
-    def __init__(self, code: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str | None = None, /, **params: Any) -> None:
         self.instance_code = code or self.code
         self.params = params
         super().__init__(self.instance_code)

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from anguan.core.db import BigId, Base, IdMixin, UTCDateTime
+from anguan.core.db import Base, BigId, IdMixin, UTCDateTime
 from anguan.core.time import utcnow
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Integer, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from anguan.core.db import BigId, Base, Database, IdMixin, UTCDateTime
+from anguan.core.db import Base, BigId, Database, IdMixin, UTCDateTime
 from anguan.core.time import utcnow
 
 GENESIS = "0" * 64
@@ -124,9 +124,9 @@ async def record(
         await session.flush()
     head = (
         await session.execute(
-            select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1).execution_options(
-                populate_existing=True
-            )
+            select(AuditHead.seq, AuditHead.last_hash)
+            .where(AuditHead.id == 1)
+            .execution_options(populate_existing=True)
         )
     ).one()
     ts = utcnow()

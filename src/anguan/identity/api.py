@@ -7,7 +7,15 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anguan.core.errors import Conflict, Forbidden, Locked, NotAuthenticated, NotFound, Unprocessable, error_responses
+from anguan.core.errors import (
+    Conflict,
+    Forbidden,
+    Locked,
+    NotAuthenticated,
+    NotFound,
+    Unprocessable,
+    error_responses,
+)
 from anguan.core.pagination import Page, PageParams, page_params, paginate
 from anguan.core.realtime import RealtimeHub
 from anguan.core.timeline import AuditEntry, verify_chain
@@ -30,6 +38,7 @@ from anguan.identity.schemas import (
     RolesIn,
     RoleUpdate,
     ScopesIn,
+    Scope,
     SessionOut,
     TokenIn,
     TokenOut,
@@ -57,30 +66,51 @@ async def _revoke_realtime(request: Request, hashes: list[str]) -> None:
 
 def _set_cookies(request: Request, response: Response, token: str, csrf: str, max_age: int) -> None:
     secure = request.app.state.settings.auth.cookie_secure
-    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="strict", secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    response.set_cookie(
+        CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="strict", secure=secure, path="/"
+    )
 
 
 @auth_router.post("/login", response_model=Me, responses=error_responses(NotAuthenticated, Locked))
-async def login(body: LoginIn, request: Request, response: Response, session: AsyncSession = Depends(get_session)) -> Me:
+async def login(
+    body: LoginIn, request: Request, response: Response, session: AsyncSession = Depends(get_session)
+) -> Me:
     """Sign in with username and password (and TOTP when enabled); sets the session cookies."""
     ctx = identity_context(request)
     result = await service.login(
-        session, ctx, username=body.username, password=body.password, totp_code=body.totp_code,
-        ip=client_ip(request), user_agent=request.headers.get("user-agent"),
+        session,
+        ctx,
+        username=body.username,
+        password=body.password,
+        totp_code=body.totp_code,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
     )
     _set_cookies(request, response, result.token, result.csrf, ctx.policy.absolute_session_hours * 3600)
     roles, perms = await repo.role_permissions(session, result.user.id)
     scopes = await repo.scopes_of(session, result.user.id)
-    actor = Actor(result.user.id, result.user.username, frozenset(perms),
-                  tuple(service.Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),  # type: ignore[arg-type]
-                  result.session.id, "cookie", roles=tuple(roles))
+    actor = Actor(
+        result.user.id,
+        result.user.username,
+        frozenset(perms),
+        tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
+        result.session.id,
+        "cookie",
+        roles=tuple(roles),
+    )
     return await service.me(session, actor)
 
 
 @auth_router.post("/logout", status_code=204, responses=AUTH_ERRORS)
-async def logout(request: Request, response: Response, actor: Actor = Depends(current_actor),
-                 session: AsyncSession = Depends(get_session)) -> Response:
+async def logout(
+    request: Request,
+    response: Response,
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Revoke the current session and clear the cookies."""
     token_hash = await service.logout(session, actor)
     out = Response(status_code=204)
@@ -97,25 +127,52 @@ async def me(actor: Actor = Depends(current_actor), session: AsyncSession = Depe
     return await service.me(session, actor)
 
 
-@auth_router.post("/password", status_code=204, responses=error_responses(NotAuthenticated, Forbidden, Unprocessable))
-async def change_password(body: PasswordChangeIn, request: Request, actor: Actor = Depends(current_actor),
-                          session: AsyncSession = Depends(get_session)) -> Response:
+@auth_router.post(
+    "/password", status_code=204, responses=error_responses(NotAuthenticated, Forbidden, Unprocessable)
+)
+async def change_password(
+    body: PasswordChangeIn,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Change one's own password (other sessions are signed out)."""
-    await service.change_password(session, identity_context(request), actor, body.old_password, body.new_password)
+    await service.change_password(
+        session, identity_context(request), actor, body.old_password, body.new_password
+    )
     return Response(status_code=204)
 
 
 @auth_router.get("/sessions", response_model=list[SessionOut], responses=AUTH_ERRORS)
-async def my_sessions(actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)) -> list[SessionOut]:
+async def my_sessions(
+    actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
+) -> list[SessionOut]:
     """The caller's live sessions and API tokens."""
     rows = await repo.sessions_of(session, actor.user_id, service.now_utc())
-    return [SessionOut(id=r.id, kind=r.kind, name=r.name, created_at=r.created_at, last_seen_at=r.last_seen_at,
-                       expires_at=r.expires_at, ip=r.ip, current=r.id == actor.session_id) for r in rows]
+    return [
+        SessionOut(
+            id=r.id,
+            kind=r.kind,
+            name=r.name,
+            created_at=r.created_at,
+            last_seen_at=r.last_seen_at,
+            expires_at=r.expires_at,
+            ip=r.ip,
+            current=r.id == actor.session_id,
+        )
+        for r in rows
+    ]
 
 
-@auth_router.delete("/sessions/{session_id}", status_code=204, responses=error_responses(NotAuthenticated, NotFound))
-async def revoke_session(session_id: int, request: Request, actor: Actor = Depends(current_actor),
-                         session: AsyncSession = Depends(get_session)) -> Response:
+@auth_router.delete(
+    "/sessions/{session_id}", status_code=204, responses=error_responses(NotAuthenticated, NotFound)
+)
+async def revoke_session(
+    session_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Revoke one of the caller's sessions or tokens."""
     h = await service.revoke_own_session(session, actor, session_id)
     await _revoke_realtime(request, [h])
@@ -123,8 +180,9 @@ async def revoke_session(session_id: int, request: Request, actor: Actor = Depen
 
 
 @auth_router.post("/tokens", response_model=TokenOut, status_code=201, responses=AUTH_ERRORS)
-async def create_token(body: TokenIn, actor: Actor = Depends(current_actor),
-                       session: AsyncSession = Depends(get_session)) -> TokenOut:
+async def create_token(
+    body: TokenIn, actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
+) -> TokenOut:
     """Issue a bearer token for API clients; shown once."""
     auth, token = await service.create_token(session, actor, body.name, body.days)
     return TokenOut(id=auth.id, name=body.name, token=token, expires_at=auth.expires_at)
@@ -136,12 +194,22 @@ async def totp_setup(actor: Actor = Depends(current_actor)) -> TotpSetupOut:
     import pyotp
 
     secret = new_totp_secret()
-    return TotpSetupOut(secret=secret, otpauth_uri=pyotp.TOTP(secret).provisioning_uri(actor.username, issuer_name="Anguan"))
+    return TotpSetupOut(
+        secret=secret,
+        otpauth_uri=pyotp.TOTP(secret).provisioning_uri(name=actor.username, issuer_name="Anguan"),
+    )
 
 
-@auth_router.post("/totp/confirm", status_code=204, responses=error_responses(NotAuthenticated, Unprocessable))
-async def totp_confirm(body: TotpConfirmIn, request: Request, secret: str = Query(pattern=r"^[A-Z2-7]{16,64}$"),
-                       actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)) -> Response:
+@auth_router.post(
+    "/totp/confirm", status_code=204, responses=error_responses(NotAuthenticated, Unprocessable)
+)
+async def totp_confirm(
+    body: TotpConfirmIn,
+    request: Request,
+    secret: str = Query(pattern=r"^[A-Z2-7]{16,64}$"),
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Turn on TOTP after proving a code from the authenticator."""
     await service.enable_totp(session, identity_context(request), actor, secret, body.code)
     return Response(status_code=204)
@@ -151,36 +219,68 @@ async def totp_confirm(body: TotpConfirmIn, request: Request, secret: str = Quer
 
 
 @users_router.get("", response_model=Page[UserOut], responses=AUTH_ERRORS)
-async def list_users(request: Request, q: str | None = Query(None, max_length=64), params: PageParams = Depends(page_params),
-                     actor: Actor = Depends(require(P.USER_READ)), session: AsyncSession = Depends(get_session)) -> Page[UserOut]:
+async def list_users(
+    request: Request,
+    q: str | None = Query(None, max_length=64),
+    params: PageParams = Depends(page_params),
+    actor: Actor = Depends(require(P.USER_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Page[UserOut]:
     """Users within the caller's data scope."""
     rows, total = await service.list_users(session, actor, q, params)
     cipher = identity_context(request).cipher
-    return Page(items=[service.user_out(u, cipher) for u in rows], total=total, page=params.page, page_size=params.page_size)
+    return Page(
+        items=[service.user_out(u, cipher) for u in rows],
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+    )
 
 
-@users_router.post("", response_model=UserOut, status_code=201,
-                   responses=error_responses(NotAuthenticated, Forbidden, Conflict, Unprocessable))
-async def create_user(body: UserCreate, request: Request, actor: Actor = Depends(require(P.USER_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.post(
+    "",
+    response_model=UserOut,
+    status_code=201,
+    responses=error_responses(NotAuthenticated, Forbidden, Conflict, Unprocessable),
+)
+async def create_user(
+    body: UserCreate,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """Create an account (the password must be changed at first sign-in)."""
     ctx = identity_context(request)
     user = await service.create_user(session, ctx, actor, body)
     return service.user_out(user, ctx.cipher)
 
 
-@users_router.get("/{user_id}", response_model=UserOut, responses=error_responses(NotAuthenticated, Forbidden, NotFound))
-async def get_user(user_id: int, request: Request, actor: Actor = Depends(require(P.USER_READ)),
-                   session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.get(
+    "/{user_id}", response_model=UserOut, responses=error_responses(NotAuthenticated, Forbidden, NotFound)
+)
+async def get_user(
+    user_id: int,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """One user."""
     user = await service.get_user_scoped(session, actor, user_id)
     return service.user_out(user, identity_context(request).cipher)
 
 
-@users_router.patch("/{user_id}", response_model=UserOut,
-                    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable))
-async def update_user(user_id: int, body: UserUpdate, request: Request, actor: Actor = Depends(require(P.USER_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.patch(
+    "/{user_id}",
+    response_model=UserOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable),
+)
+async def update_user(
+    user_id: int,
+    body: UserUpdate,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """Edit an account; disabling it signs it out everywhere."""
     ctx = identity_context(request)
     user, revoked = await service.update_user(session, ctx, actor, user_id, body)
@@ -188,38 +288,72 @@ async def update_user(user_id: int, body: UserUpdate, request: Request, actor: A
     return service.user_out(user, ctx.cipher)
 
 
-@users_router.put("/{user_id}/roles", response_model=UserOut,
-                  responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable))
-async def set_roles(user_id: int, body: RolesIn, request: Request, actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
-                    session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.put(
+    "/{user_id}/roles",
+    response_model=UserOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable),
+)
+async def set_roles(
+    user_id: int,
+    body: RolesIn,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """Replace a user's roles (三员分立 enforced)."""
     user = await service.set_roles(session, actor, user_id, body.roles)
     return service.user_out(user, identity_context(request).cipher)
 
 
-@users_router.put("/{user_id}/scopes", response_model=UserOut,
-                  responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable))
-async def set_scopes(user_id: int, body: ScopesIn, request: Request, actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
-                     session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.put(
+    "/{user_id}/scopes",
+    response_model=UserOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable),
+)
+async def set_scopes(
+    user_id: int,
+    body: ScopesIn,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """Replace a user's data scopes."""
     user = await service.set_scopes(session, actor, user_id, body.scopes)
     return service.user_out(user, identity_context(request).cipher)
 
 
-@users_router.post("/{user_id}/unlock", response_model=UserOut, responses=error_responses(NotAuthenticated, Forbidden, NotFound))
-async def unlock_user(user_id: int, request: Request, actor: Actor = Depends(require(P.USER_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> UserOut:
+@users_router.post(
+    "/{user_id}/unlock",
+    response_model=UserOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound),
+)
+async def unlock_user(
+    user_id: int,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> UserOut:
     """Lift a lockout."""
     user = await service.unlock_user(session, actor, user_id)
     return service.user_out(await repo.user_by_id(session, user.id), identity_context(request).cipher)  # type: ignore[arg-type]
 
 
-@users_router.post("/{user_id}/reset-password", status_code=204,
-                   responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable))
-async def reset_password(user_id: int, body: ResetPasswordIn, request: Request,
-                         actor: Actor = Depends(require(P.USER_WRITE)), session: AsyncSession = Depends(get_session)) -> Response:
+@users_router.post(
+    "/{user_id}/reset-password",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable),
+)
+async def reset_password(
+    user_id: int,
+    body: ResetPasswordIn,
+    request: Request,
+    actor: Actor = Depends(require(P.USER_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Set a temporary password (to be changed at next sign-in)."""
-    revoked = await service.reset_password(session, identity_context(request), actor, user_id, body.new_password)
+    revoked = await service.reset_password(
+        session, identity_context(request), actor, user_id, body.new_password
+    )
     await _revoke_realtime(request, revoked)
     return Response(status_code=204)
 
@@ -228,30 +362,49 @@ async def reset_password(user_id: int, body: ResetPasswordIn, request: Request,
 
 
 @roles_router.get("/roles", response_model=list[RoleOut], responses=AUTH_ERRORS)
-async def list_roles(actor: Actor = Depends(require(P.ROLE_READ)), session: AsyncSession = Depends(get_session)) -> list[RoleOut]:
+async def list_roles(
+    actor: Actor = Depends(require(P.ROLE_READ)), session: AsyncSession = Depends(get_session)
+) -> list[RoleOut]:
     """Every role with its permissions."""
     return [service.role_out(r) for r in await repo.all_roles(session)]
 
 
-@roles_router.post("/roles", response_model=RoleOut, status_code=201,
-                   responses=error_responses(NotAuthenticated, Forbidden, Conflict, Unprocessable))
-async def create_role(body: RoleIn, actor: Actor = Depends(require(P.ROLE_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> RoleOut:
+@roles_router.post(
+    "/roles",
+    response_model=RoleOut,
+    status_code=201,
+    responses=error_responses(NotAuthenticated, Forbidden, Conflict, Unprocessable),
+)
+async def create_role(
+    body: RoleIn, actor: Actor = Depends(require(P.ROLE_WRITE)), session: AsyncSession = Depends(get_session)
+) -> RoleOut:
     """Create a custom role."""
     return service.role_out(await service.create_role(session, actor, body))
 
 
-@roles_router.patch("/roles/{code}", response_model=RoleOut,
-                    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable))
-async def update_role(code: str, body: RoleUpdate, actor: Actor = Depends(require(P.ROLE_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> RoleOut:
+@roles_router.patch(
+    "/roles/{code}",
+    response_model=RoleOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable),
+)
+async def update_role(
+    code: str,
+    body: RoleUpdate,
+    actor: Actor = Depends(require(P.ROLE_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> RoleOut:
     """Edit a custom role."""
     return service.role_out(await service.update_role(session, actor, code, body))
 
 
-@roles_router.delete("/roles/{code}", status_code=204, responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict))
-async def delete_role(code: str, actor: Actor = Depends(require(P.ROLE_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> Response:
+@roles_router.delete(
+    "/roles/{code}",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict),
+)
+async def delete_role(
+    code: str, actor: Actor = Depends(require(P.ROLE_WRITE)), session: AsyncSession = Depends(get_session)
+) -> Response:
     """Delete a custom role nobody holds."""
     await service.delete_role(session, actor, code)
     return Response(status_code=204)
@@ -260,26 +413,41 @@ async def delete_role(code: str, actor: Actor = Depends(require(P.ROLE_WRITE)),
 @roles_router.get("/permissions", response_model=list[PermissionOut], responses=AUTH_ERRORS)
 async def list_permissions(actor: Actor = Depends(require(P.ROLE_READ))) -> list[PermissionOut]:
     """The permission-code catalogue."""
-    return [PermissionOut(code=p.code, module=p.module, name_zh=p.name_zh, name_en=p.name_en, duty=p.duty) for p in P.PERMISSIONS]
+    return [
+        PermissionOut(code=p.code, module=p.module, name_zh=p.name_zh, name_en=p.name_en, duty=p.duty)
+        for p in P.PERMISSIONS
+    ]
 
 
 # ---------------------------------------------------------------- audit
 
 
 @audit_router.get("", response_model=Page[AuditOut], responses=AUTH_ERRORS)
-async def list_audit(actor_name: str | None = Query(None, alias="actor", max_length=64),
-                     action: str | None = Query(None, max_length=80), result: str | None = Query(None, pattern="^(ok|denied|failed)$"),
-                     since: datetime | None = None, until: datetime | None = None, params: PageParams = Depends(page_params),
-                     actor: Actor = Depends(require(P.AUDIT_READ)), session: AsyncSession = Depends(get_session)) -> Page[AuditOut]:
+async def list_audit(
+    actor_name: str | None = Query(None, alias="actor", max_length=64),
+    action: str | None = Query(None, max_length=80),
+    result: str | None = Query(None, pattern="^(ok|denied|failed)$"),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    params: PageParams = Depends(page_params),
+    actor: Actor = Depends(require(P.AUDIT_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Page[AuditOut]:
     """The audit log, newest first by default."""
     stmt = repo.audit_stmt(actor_name, action, since, until, result)
     rows, total = await paginate(session, stmt, params, {"seq": AuditEntry.seq, "ts": AuditEntry.ts}, "-seq")
-    return Page(items=[AuditOut.model_validate(r, from_attributes=True) for r in rows], total=total,
-                page=params.page, page_size=params.page_size)
+    return Page(
+        items=[AuditOut.model_validate(r, from_attributes=True) for r in rows],
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+    )
 
 
 @audit_router.get("/verify", response_model=ChainOut, responses=AUTH_ERRORS)
-async def verify(actor: Actor = Depends(require(P.AUDIT_READ)), session: AsyncSession = Depends(get_session)) -> ChainOut:
+async def verify(
+    actor: Actor = Depends(require(P.AUDIT_READ)), session: AsyncSession = Depends(get_session)
+) -> ChainOut:
     """Recompute the hash chain of the audit log."""
     check = await verify_chain(session)
     return ChainOut(ok=check.ok, checked=check.checked, first_bad_seq=check.first_bad_seq)

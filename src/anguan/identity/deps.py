@@ -50,9 +50,12 @@ async def current_actor(request: Request, session: AsyncSession = Depends(get_se
         if not auth.csrf_token or not header or not same(header, auth.csrf_token):
             raise Forbidden("common.csrf_failed")
     if utcnow() - auth.last_seen_at >= TOUCH_EVERY:
-        # Own short transaction: a read request never upgrades its lock on SQLite.
-        async with ctx.database.transaction() as s:
-            await repo.touch_session(s, auth.id, utcnow())
+        if request.method in SAFE_METHODS:
+            # Own short transaction: a read request never upgrades its lock on SQLite.
+            async with ctx.database.transaction() as s:
+                await repo.touch_session(s, auth.id, utcnow())
+        else:
+            await repo.touch_session(session, auth.id, utcnow())
     request.state.actor = actor
     return actor
 
@@ -60,8 +63,11 @@ async def current_actor(request: Request, session: AsyncSession = Depends(get_se
 def require(permission: str) -> Callable[..., Awaitable[Actor]]:
     """Dependency: the caller must hold `permission` (403 common.forbidden, audited as denied)."""
 
-    async def dependency(request: Request, actor: Actor = Depends(current_actor)) -> Actor:
+    async def dependency(
+        request: Request, actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
+    ) -> Actor:
         if permission not in actor.permissions:
+            await session.rollback()  # release the request's lock before the side transaction
             await record_now(
                 identity_context(request).database,
                 AuditActor(actor.user_id, actor.username, actor.ip),

@@ -8,7 +8,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "identity.totp_required": {"zh-CN": "请输入动态验证码", "en-US": "Enter your one-time code"},
     "identity.totp_invalid": {"zh-CN": "动态验证码不正确", "en-US": "The one-time code is not correct"},
-    "identity.session_invalid": {"zh-CN": "会话无效，请重新登录", "en-US": "Session not valid; sign in again"},
+    "identity.session_invalid": {
+        "zh-CN": "会话无效，请重新登录",
+        "en-US": "Session not valid; sign in again",
+    },
     "identity.session_expired": {
         "zh-CN": "会话已超时，请重新登录",
         "en-US": "Your session has timed out; sign in again",
@@ -43,7 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不能修改自己的角色",
         "en-US": "You cannot change your own roles",
     },
-    "identity.cannot_disable_self": {"zh-CN": "不能停用自己的账号", "en-US": "You cannot disable your own account"},
+    "identity.cannot_disable_self": {
+        "zh-CN": "不能停用自己的账号",
+        "en-US": "You cannot disable your own account",
+    },
     "identity.role_exists": {"zh-CN": "角色编码 {code} 已存在", "en-US": "Role {code} already exists"},
     "identity.role_not_found": {"zh-CN": "角色不存在", "en-US": "Role not found"},
     "identity.builtin_role": {"zh-CN": "内置角色不可修改或删除", "en-US": "Built-in roles cannot be changed"},

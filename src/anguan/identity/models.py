@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from anguan.core.db import BigId, Base, IdMixin, TimestampMixin, UTCDateTime
+from anguan.core.db import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
 from anguan.core.time import utcnow
 
 
@@ -59,8 +59,12 @@ class UserRole(Base):
 
     __tablename__ = "identity_user_role"
 
-    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), primary_key=True)
-    role_id: Mapped[int] = mapped_column(BigId, ForeignKey("identity_role.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("identity_role.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[Role] = relationship(lazy="raise")
 
 
@@ -70,7 +74,9 @@ class DataScope(IdMixin, Base):
     __tablename__ = "identity_data_scope"
     __table_args__ = (UniqueConstraint("user_id", "kind", "ref_id"),)
 
-    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     ref_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
 
@@ -81,7 +87,9 @@ class AuthSession(IdMixin, Base):
     __tablename__ = "identity_session"
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("identity_user.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(8), default="cookie")  # cookie | token
     name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     csrf_token: Mapped[str | None] = mapped_column(String(64), nullable=True)

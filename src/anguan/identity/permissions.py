@@ -33,10 +33,14 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
     Permission(USER_WRITE, "identity", "管理用户账号", "Manage user accounts", "system"),
     Permission(SYSTEM_CONFIG, "system", "系统配置", "System configuration", "system"),
-    Permission(USER_ASSIGN_ROLES, "identity", "分配角色与数据权限", "Assign roles and data scopes", "security"),
+    Permission(
+        USER_ASSIGN_ROLES, "identity", "分配角色与数据权限", "Assign roles and data scopes", "security"
+    ),
     Permission(ROLE_READ, "identity", "查看角色", "View roles", None),
     Permission(ROLE_WRITE, "identity", "管理角色权限", "Manage roles and permissions", "security"),
-    Permission(SESSION_MANAGE, "identity", "管理会话与安全策略", "Manage sessions and security policy", "security"),
+    Permission(
+        SESSION_MANAGE, "identity", "管理会话与安全策略", "Manage sessions and security policy", "security"
+    ),
     Permission(AUDIT_READ, "audit", "查看审计日志", "Read the audit log", "audit"),
     Permission(PLANT_READ, "plant", "查看厂区与地图", "View the plant and its map", None),
     Permission(PLANT_WRITE, "plant", "维护厂区、区域与部门", "Maintain sites, areas and departments", None),
@@ -59,13 +63,28 @@ class BuiltinRole:
 
 
 BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
-    BuiltinRole("sysadmin", "系统管理员", "System administrator", "system",
-                (USER_READ, USER_WRITE, SYSTEM_CONFIG, ROLE_READ, PLANT_READ, PLANT_WRITE, FILES_WRITE)),
-    BuiltinRole("secadmin", "安全管理员", "Security administrator", "security",
-                (USER_READ, USER_ASSIGN_ROLES, ROLE_READ, ROLE_WRITE, SESSION_MANAGE, PLANT_READ)),
+    BuiltinRole(
+        "sysadmin",
+        "系统管理员",
+        "System administrator",
+        "system",
+        (USER_READ, USER_WRITE, SYSTEM_CONFIG, ROLE_READ, PLANT_READ, PLANT_WRITE, FILES_WRITE),
+    ),
+    BuiltinRole(
+        "secadmin",
+        "安全管理员",
+        "Security administrator",
+        "security",
+        (USER_READ, USER_ASSIGN_ROLES, ROLE_READ, ROLE_WRITE, SESSION_MANAGE, PLANT_READ),
+    ),
     BuiltinRole("auditor", "审计管理员", "Audit administrator", "audit", (AUDIT_READ, PLANT_READ)),
-    BuiltinRole("safety_manager", "安全管理人员", "Safety manager", None,
-                (PLANT_READ, PLANT_WRITE, FILES_WRITE, USER_READ, ROLE_READ)),
+    BuiltinRole(
+        "safety_manager",
+        "安全管理人员",
+        "Safety manager",
+        None,
+        (PLANT_READ, PLANT_WRITE, FILES_WRITE, USER_READ, ROLE_READ),
+    ),
     BuiltinRole("shift_leader", "班组长", "Shift leader", None, (PLANT_READ, FILES_WRITE)),
     BuiltinRole("operator", "操作员", "Operator", None, (PLANT_READ,)),
     BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE)),

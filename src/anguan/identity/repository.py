@@ -14,7 +14,7 @@ from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.identity.schemas import Actor
 
 
-def _user_query() -> Select[tuple[User]]:
+def _user_query() -> Select[User]:
     return select(User).options(
         selectinload(User.roles).selectinload(UserRole.role), selectinload(User.scopes)
     )
@@ -28,7 +28,9 @@ async def user_by_username(session: AsyncSession, username: str) -> User | None:
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
     """User with roles and scopes loaded, by id."""
     return (
-        await session.scalars(_user_query().where(User.id == user_id).execution_options(populate_existing=True))
+        await session.scalars(
+            _user_query().where(User.id == user_id).execution_options(populate_existing=True)
+        )
     ).one_or_none()
 
 
@@ -64,7 +66,9 @@ async def all_roles(session: AsyncSession) -> list[Role]:
 async def role_permissions(session: AsyncSession, user_id: int) -> tuple[list[str], set[str]]:
     """Role codes and the union of their permissions for one user."""
     roles = (
-        await session.scalars(select(Role).join(UserRole, UserRole.role_id == Role.id).where(UserRole.user_id == user_id))
+        await session.scalars(
+            select(Role).join(UserRole, UserRole.role_id == Role.id).where(UserRole.user_id == user_id)
+        )
     ).all()
     perms: set[str] = set()
     for r in roles:
@@ -77,7 +81,7 @@ async def scopes_of(session: AsyncSession, user_id: int) -> list[DataScope]:
     return list((await session.scalars(select(DataScope).where(DataScope.user_id == user_id))).all())
 
 
-def users_in_scope(stmt: Select[tuple[User]], actor: Actor, department_ids: set[int] | None) -> Select[tuple[User]]:
+def users_in_scope(stmt: Select[User], actor: Actor, department_ids: set[int] | None) -> Select[User]:
     """Restrict a user query to the actor's data scope (by department subtree; self always visible)."""
     if actor.all_data:
         return stmt
@@ -87,16 +91,20 @@ def users_in_scope(stmt: Select[tuple[User]], actor: Actor, department_ids: set[
     return stmt.where(or_(*conditions))
 
 
-def list_users_stmt(q: str | None) -> Select[tuple[User]]:
+def list_users_stmt(q: str | None) -> Select[User]:
     """Users matching a free-text filter, with roles and scopes."""
     stmt = _user_query()
     if q:
         like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(User.username.ilike(like), User.display_name.ilike(like), User.email.ilike(like)))
+        stmt = stmt.where(
+            or_(User.username.ilike(like), User.display_name.ilike(like), User.email.ilike(like))
+        )
     return stmt
 
 
-async def revoke_sessions(session: AsyncSession, user_id: int, now: datetime, *, except_id: int | None = None) -> list[str]:
+async def revoke_sessions(
+    session: AsyncSession, user_id: int, now: datetime, *, except_id: int | None = None
+) -> list[str]:
     """Revoke every live session of a user; returns their token hashes."""
     stmt = select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if except_id is not None:
@@ -113,7 +121,11 @@ async def sessions_of(session: AsyncSession, user_id: int, now: datetime) -> lis
         (
             await session.scalars(
                 select(AuthSession)
-                .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now)
+                .where(
+                    AuthSession.user_id == user_id,
+                    AuthSession.revoked_at.is_(None),
+                    AuthSession.expires_at > now,
+                )
                 .order_by(AuthSession.id.desc())
             )
         ).all()
@@ -136,8 +148,12 @@ async def purge_sessions(session: AsyncSession, before: datetime) -> int:
 
 
 def audit_stmt(
-    actor_name: str | None, action: str | None, since: datetime | None, until: datetime | None, result: str | None
-) -> Select[tuple[AuditEntry]]:
+    actor_name: str | None,
+    action: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    result: str | None,
+) -> Select[AuditEntry]:
     """Audit entries matching the viewer's filters."""
     stmt = select(AuditEntry)
     if actor_name:

@@ -30,7 +30,14 @@ from anguan.identity.schemas import (
     UserOut,
     UserUpdate,
 )
-from anguan.identity.security import FieldCipher, hash_password, new_token, token_digest, totp_ok, verify_password
+from anguan.identity.security import (
+    FieldCipher,
+    hash_password,
+    new_token,
+    token_digest,
+    totp_ok,
+    verify_password,
+)
 
 _department = table("plant_department", column("id"), column("parent_id"))
 
@@ -101,17 +108,26 @@ async def login(
     user = await repo.user_by_username(session, username)
     who = AuditActor(user.id if user else None, username[:64], ip)
     if user is not None and rules.is_locked(user.locked_until, now):
+        until = user.locked_until.isoformat() if user.locked_until else None
+        await session.rollback()  # release the request's lock before the side transaction
         await record_now(ctx.database, who, "identity.login", result="denied", detail={"reason": "locked"})
-        raise Locked("identity.account_locked", until=user.locked_until.isoformat() if user.locked_until else None)
-    if not verify_password(user.password_hash if user else None, password) or user is None or not user.is_active:
-        await _login_failed(ctx, user.id if user else None, who, "bad_credentials" if user is None or user.is_active else "inactive")
+        raise Locked("identity.account_locked", until=until)
+    if (
+        not verify_password(user.password_hash if user else None, password)
+        or user is None
+        or not user.is_active
+    ):
+        reason = "bad_credentials" if user is None or user.is_active else "inactive"
+        await session.rollback()
+        await _login_failed(ctx, who.id, who, reason)
         raise NotAuthenticated("identity.invalid_credentials")
     if user.totp_secret_enc:
         if not totp_code:
             raise NotAuthenticated("identity.totp_required")
         secret = ctx.cipher.decrypt(user.totp_secret_enc) or ""
         if not totp_ok(secret, totp_code):
-            await _login_failed(ctx, user.id, who, "bad_totp")
+            await session.rollback()
+            await _login_failed(ctx, who.id, who, "bad_totp")
             raise NotAuthenticated("identity.invalid_credentials")
     user.failed_logins = 0
     user.locked_until = None
@@ -133,8 +149,14 @@ async def login(
     expired = rules.password_expired(user.password_changed_at, now, ctx.policy)
     if expired and not user.must_change_password:
         user.must_change_password = True
-    await record(session, AuditActor(user.id, user.username, ip), "identity.login", target_type="session",
-                 target_id=auth.id, detail={"password_expired": expired})
+    await record(
+        session,
+        AuditActor(user.id, user.username, ip),
+        "identity.login",
+        target_type="session",
+        target_id=auth.id,
+        detail={"password_expired": expired},
+    )
     return LoginResult(token, csrf, user, auth)
 
 
@@ -145,11 +167,19 @@ async def _login_failed(ctx: IdentityContext, user_id: int | None, who: AuditAct
         if user_id is not None:
             u = await s.get(User, user_id)
             if u is not None:
-                u.failed_logins, u.locked_until = rules.after_failed_login(u.failed_logins, utcnow(), ctx.policy)
+                u.failed_logins, u.locked_until = rules.after_failed_login(
+                    u.failed_logins, utcnow(), ctx.policy
+                )
                 if u.locked_until is not None:
                     detail["locked_until"] = u.locked_until.isoformat()
-                    await record(s, who, "identity.account_locked", target_type="user", target_id=user_id,
-                                 detail={"policy": ctx.policy.version})
+                    await record(
+                        s,
+                        who,
+                        "identity.account_locked",
+                        target_type="user",
+                        target_id=user_id,
+                        detail={"policy": ctx.policy.version},
+                    )
         await record(s, who, "identity.login", result="failed", detail=detail)
 
 
@@ -173,15 +203,28 @@ async def resolve(
     auth, user = found
     now = utcnow()
     reason = rules.session_end_reason(
-        auth.created_at, auth.last_seen_at, auth.expires_at, now, ctx.policy, idle_applies=auth.kind == "cookie"
+        auth.created_at,
+        auth.last_seen_at,
+        auth.expires_at,
+        now,
+        ctx.policy,
+        idle_applies=auth.kind == "cookie",
     )
     if reason is not None or not user.is_active or rules.is_locked(user.locked_until, now):
+        who, auth_id = AuditActor(user.id, user.username, ip), auth.id
+        await session.rollback()  # release the request's lock before the side transaction
         async with ctx.database.transaction() as s:
-            live = await s.get(AuthSession, auth.id)
+            live = await s.get(AuthSession, auth_id)
             if live is not None and live.revoked_at is None:
                 live.revoked_at = now
-                await record(s, AuditActor(user.id, user.username, ip), "identity.session_ended",
-                             target_type="session", target_id=auth.id, detail={"reason": reason or "user_disabled"})
+                await record(
+                    s,
+                    who,
+                    "identity.session_ended",
+                    target_type="session",
+                    target_id=auth_id,
+                    detail={"reason": reason or "user_disabled"},
+                )
         raise NotAuthenticated("identity.session_expired", reason=reason or "user_disabled")
     role_codes, perms = await repo.role_permissions(session, user.id)
     scopes = await repo.scopes_of(session, user.id)
@@ -189,7 +232,7 @@ async def resolve(
         user_id=user.id,
         username=user.username,
         permissions=frozenset(perms),
-        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),  # type: ignore[arg-type]
+        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
         session_id=auth.id,
         session_kind=auth.kind,
         ip=ip,
@@ -221,14 +264,24 @@ async def change_password(
     """Change one's own password; other sessions are revoked."""
     user = await session.get(User, actor.user_id)
     if user is None or not verify_password(user.password_hash, old_password):
-        await record_now(ctx.database, audit_actor(actor), "identity.password_changed", result="failed",
-                         target_type="user", target_id=actor.user_id, detail={"reason": "bad_old_password"})
+        await session.rollback()  # nothing of the session's objects is used after this
+        await record_now(
+            ctx.database,
+            audit_actor(actor),
+            "identity.password_changed",
+            result="failed",
+            target_type="user",
+            target_id=actor.user_id,
+            detail={"reason": "bad_old_password"},
+        )
         raise Forbidden("identity.bad_old_password")
     check_password(new_password, user.username, ctx.policy)
     _refuse_reuse(user, new_password, ctx.policy)
     _set_password(user, new_password, ctx.policy, must_change=False)
     await repo.revoke_sessions(session, user.id, utcnow(), except_id=actor.session_id)
-    await record(session, audit_actor(actor), "identity.password_changed", target_type="user", target_id=user.id)
+    await record(
+        session, audit_actor(actor), "identity.password_changed", target_type="user", target_id=user.id
+    )
 
 
 def _refuse_reuse(user: User, new_password: str, policy: SecurityPolicy) -> None:
@@ -239,7 +292,9 @@ def _refuse_reuse(user: User, new_password: str, policy: SecurityPolicy) -> None
 
 def _set_password(user: User, password: str, policy: SecurityPolicy, *, must_change: bool) -> None:
     if user.password_hash:
-        user.password_history = [user.password_hash, *(user.password_history or [])][: policy.password_history]
+        user.password_history = [user.password_hash, *(user.password_history or [])][
+            : policy.password_history
+        ]
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.must_change_password = must_change
@@ -249,12 +304,26 @@ async def create_token(session: AsyncSession, actor: Actor, name: str, days: int
     """Issue a bearer API token for the caller (for gateways and scripts)."""
     now = utcnow()
     token = new_token()
-    auth = AuthSession(token_hash=token_digest(token), user_id=actor.user_id, kind="token", name=name,
-                       created_at=now, last_seen_at=now, expires_at=now + timedelta(days=days), ip=actor.ip)
+    auth = AuthSession(
+        token_hash=token_digest(token),
+        user_id=actor.user_id,
+        kind="token",
+        name=name,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=days),
+        ip=actor.ip,
+    )
     session.add(auth)
     await session.flush()
-    await record(session, audit_actor(actor), "identity.token_created", target_type="session", target_id=auth.id,
-                 detail={"name": name, "days": days})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.token_created",
+        target_type="session",
+        target_id=auth.id,
+        detail={"name": name, "days": days},
+    )
     return auth, token
 
 
@@ -264,7 +333,9 @@ async def revoke_own_session(session: AsyncSession, actor: Actor, session_id: in
     if auth is None or auth.user_id != actor.user_id or auth.revoked_at is not None:
         raise NotFound("common.not_found")
     auth.revoked_at = utcnow()
-    await record(session, audit_actor(actor), "identity.session_revoked", target_type="session", target_id=auth.id)
+    await record(
+        session, audit_actor(actor), "identity.session_revoked", target_type="session", target_id=auth.id
+    )
     return auth.token_hash
 
 
@@ -302,7 +373,7 @@ def user_out(user: User, cipher: FieldCipher) -> UserOut:
         is_active=user.is_active,
         locked_until=user.locked_until,
         roles=sorted(ur.role.code for ur in user.roles),
-        scopes=[Scope(kind=s.kind, ref_id=s.ref_id) for s in user.scopes],  # type: ignore[arg-type]
+        scopes=[Scope(kind=s.kind, ref_id=s.ref_id) for s in user.scopes],
         created_at=user.created_at,
         last_login_at=user.last_login_at,
         totp_enabled=bool(user.totp_secret_enc),
@@ -316,9 +387,15 @@ async def list_users(
     depts = await department_subtree(session, actor.scope_ids("department"))
     stmt = repo.users_in_scope(repo.list_users_stmt(q), actor, depts)
     return await paginate(
-        session, stmt, params,
-        {"username": User.username, "display_name": User.display_name, "created_at": User.created_at,
-         "last_login_at": User.last_login_at},
+        session,
+        stmt,
+        params,
+        {
+            "username": User.username,
+            "display_name": User.display_name,
+            "created_at": User.created_at,
+            "last_login_at": User.last_login_at,
+        },
         "username",
     )
 
@@ -347,7 +424,9 @@ async def _check_department(session: AsyncSession, actor: Actor, department_id: 
             raise Forbidden("identity.out_of_scope")
 
 
-async def create_user(session: AsyncSession, ctx: IdentityContext, actor: Actor | None, body: UserCreate) -> User:
+async def create_user(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor | None, body: UserCreate
+) -> User:
     """Create an account with a policy-checked password; it must be changed at first login."""
     if await repo.user_by_username(session, body.username) is not None:
         raise Conflict("identity.username_taken", username=body.username)
@@ -367,8 +446,14 @@ async def create_user(session: AsyncSession, ctx: IdentityContext, actor: Actor 
     _set_password(user, body.password, ctx.policy, must_change=actor is not None)
     session.add(user)
     await session.flush()
-    await record(session, audit_actor(actor), "identity.user_created", target_type="user", target_id=user.id,
-                 detail={"username": user.username})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.user_created",
+        target_type="user",
+        target_id=user.id,
+        detail={"username": user.username},
+    )
     return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
 
 
@@ -392,8 +477,14 @@ async def update_user(
             setattr(user, key, value)
     if changes.get("is_active") is False:
         revoked = await repo.revoke_sessions(session, user.id, utcnow())
-    await record(session, audit_actor(actor), "identity.user_updated", target_type="user", target_id=user.id,
-                 detail={k: (v if k != "phone" else "***") for k, v in changes.items()})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.user_updated",
+        target_type="user",
+        target_id=user.id,
+        detail={k: (v if k != "phone" else "***") for k, v in changes.items()},
+    )
     return user, revoked
 
 
@@ -415,8 +506,14 @@ async def set_roles(session: AsyncSession, actor: Actor, user_id: int, codes: li
     before = sorted(ur.role.code for ur in user.roles)
     user.roles = [UserRole(user_id=user.id, role_id=r.id) for r in roles]
     await session.flush()
-    await record(session, audit_actor(actor), "identity.roles_changed", target_type="user", target_id=user.id,
-                 detail={"before": before, "after": wanted})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.roles_changed",
+        target_type="user",
+        target_id=user.id,
+        detail={"before": before, "after": wanted},
+    )
     return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
 
 
@@ -435,8 +532,14 @@ async def set_scopes(session: AsyncSession, actor: Actor, user_id: int, scopes: 
     unique = list(dict.fromkeys(scopes))
     user.scopes = [DataScope(user_id=user.id, kind=s.kind, ref_id=s.ref_id) for s in unique]
     await session.flush()
-    await record(session, audit_actor(actor), "identity.scopes_changed", target_type="user", target_id=user.id,
-                 detail={"before": before, "after": [f"{s.kind}:{s.ref_id}" for s in unique]})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.scopes_changed",
+        target_type="user",
+        target_id=user.id,
+        detail={"before": before, "after": [f"{s.kind}:{s.ref_id}" for s in unique]},
+    )
     return await repo.user_by_id(session, user.id)  # type: ignore[return-value]
 
 
@@ -457,7 +560,9 @@ async def reset_password(
     check_password(new_password, user.username, ctx.policy)
     _set_password(user, new_password, ctx.policy, must_change=True)
     revoked = await repo.revoke_sessions(session, user.id, utcnow())
-    await record(session, audit_actor(actor), "identity.password_reset", target_type="user", target_id=user.id)
+    await record(
+        session, audit_actor(actor), "identity.password_reset", target_type="user", target_id=user.id
+    )
     return revoked
 
 
@@ -466,8 +571,14 @@ async def reset_password(
 
 def role_out(role: Role) -> RoleOut:
     """Response body of a role."""
-    return RoleOut(code=role.code, name_zh=role.name_zh, name_en=role.name_en, builtin=role.builtin,
-                   duty=role.duty, permissions=sorted(role.permissions or []))  # type: ignore[arg-type]
+    return RoleOut(
+        code=role.code,
+        name_zh=role.name_zh,
+        name_en=role.name_en,
+        builtin=role.builtin,
+        duty=role.duty,
+        permissions=sorted(role.permissions or []),
+    )
 
 
 def _check_role_permissions(perms: list[str]) -> None:
@@ -475,7 +586,9 @@ def _check_role_permissions(perms: list[str]) -> None:
     if unknown:
         raise Unprocessable("identity.unknown_permission", permissions=unknown)
     if rules.violates_separation_of_duties(rules.duties_of(perms, PERMISSION_DUTY)):
-        raise Conflict("identity.separation_of_duties", duties=sorted(rules.duties_of(perms, PERMISSION_DUTY)))
+        raise Conflict(
+            "identity.separation_of_duties", duties=sorted(rules.duties_of(perms, PERMISSION_DUTY))
+        )
 
 
 async def create_role(session: AsyncSession, actor: Actor, body: RoleIn) -> Role:
@@ -484,12 +597,24 @@ async def create_role(session: AsyncSession, actor: Actor, body: RoleIn) -> Role
         raise Conflict("identity.role_exists", code=body.code)
     _check_role_permissions(body.permissions)
     duties = rules.duties_of(body.permissions, PERMISSION_DUTY)
-    role = Role(code=body.code, name_zh=body.name_zh, name_en=body.name_en, builtin=False,
-                duty=next(iter(duties)) if duties else None, permissions=sorted(set(body.permissions)))
+    role = Role(
+        code=body.code,
+        name_zh=body.name_zh,
+        name_en=body.name_en,
+        builtin=False,
+        duty=next(iter(duties)) if duties else None,
+        permissions=sorted(set(body.permissions)),
+    )
     session.add(role)
     await session.flush()
-    await record(session, audit_actor(actor), "identity.role_created", target_type="role", target_id=role.code,
-                 detail={"permissions": role.permissions})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.role_created",
+        target_type="role",
+        target_id=role.code,
+        detail={"permissions": role.permissions},
+    )
     return role
 
 
@@ -509,9 +634,13 @@ async def update_role(session: AsyncSession, actor: Actor, code: str, body: Role
         # The new duty may clash with another role a holder already has.
         holders = (await session.scalars(select(UserRole.user_id).where(UserRole.role_id == role.id))).all()
         for uid in holders:
-            others = (await session.scalars(
-                select(Role).join(UserRole, UserRole.role_id == Role.id).where(UserRole.user_id == uid, Role.id != role.id)
-            )).all()
+            others = (
+                await session.scalars(
+                    select(Role)
+                    .join(UserRole, UserRole.role_id == Role.id)
+                    .where(UserRole.user_id == uid, Role.id != role.id)
+                )
+            ).all()
             all_duties = set(duties) | {r.duty for r in others if r.duty}
             if rules.violates_separation_of_duties(all_duties):
                 raise Conflict("identity.separation_of_duties", duties=sorted(all_duties))
@@ -519,8 +648,14 @@ async def update_role(session: AsyncSession, actor: Actor, code: str, body: Role
         role.name_zh = body.name_zh
     if body.name_en is not None:
         role.name_en = body.name_en
-    await record(session, audit_actor(actor), "identity.role_updated", target_type="role", target_id=role.code,
-                 detail={"before": before, "after": role.permissions})
+    await record(
+        session,
+        audit_actor(actor),
+        "identity.role_updated",
+        target_type="role",
+        target_id=role.code,
+        detail={"before": before, "after": role.permissions},
+    )
     return role
 
 
@@ -543,15 +678,25 @@ async def ensure_builtin_roles(session: AsyncSession) -> None:
     for b in BUILTIN_ROLES:
         role = existing.get(b.code)
         if role is None:
-            session.add(Role(code=b.code, name_zh=b.name_zh, name_en=b.name_en, builtin=True, duty=b.duty,
-                             permissions=sorted(b.permissions)))
+            session.add(
+                Role(
+                    code=b.code,
+                    name_zh=b.name_zh,
+                    name_en=b.name_en,
+                    builtin=True,
+                    duty=b.duty,
+                    permissions=sorted(b.permissions),
+                )
+            )
         else:
             role.name_zh, role.name_en, role.duty, role.builtin = b.name_zh, b.name_en, b.duty, True
             role.permissions = sorted(b.permissions)
     await session.flush()
 
 
-async def enable_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor, secret: str, code: str) -> None:
+async def enable_totp(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor, secret: str, code: str
+) -> None:
     """Turn on the second factor once the user proves the authenticator works."""
     if not totp_ok(secret, code):
         raise Unprocessable("identity.totp_invalid")

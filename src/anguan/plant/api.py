@@ -51,69 +51,104 @@ def _bus(request: Request) -> EventBus:
 
 
 @router.get("/enterprise", response_model=EnterpriseOut, responses=READ_ERRORS)
-async def get_enterprise(actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)) -> EnterpriseOut:
+async def get_enterprise(
+    actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> EnterpriseOut:
     """The enterprise record."""
     return EnterpriseOut.model_validate(await service.get_enterprise(session))
 
 
 @router.patch("/enterprise", response_model=EnterpriseOut, responses=WRITE_ERRORS)
-async def update_enterprise(body: EnterpriseUpdate, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                            session: AsyncSession = Depends(get_session)) -> EnterpriseOut:
+async def update_enterprise(
+    body: EnterpriseUpdate,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> EnterpriseOut:
     """Edit the enterprise record."""
     return EnterpriseOut.model_validate(await service.update_enterprise(session, actor, body))
 
 
 @router.get("/sites", response_model=list[SiteOut], responses=READ_ERRORS)
-async def list_sites(actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)) -> list[SiteOut]:
+async def list_sites(
+    actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> list[SiteOut]:
     """Sites within the caller's data scope."""
     return [service.site_out(s) for s in await service.list_sites(session, actor)]
 
 
 @router.post("/sites", response_model=SiteOut, status_code=201, responses=WRITE_ERRORS)
-async def create_site(body: SiteIn, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> SiteOut:
+async def create_site(
+    body: SiteIn, actor: Actor = Depends(require(P.PLANT_WRITE)), session: AsyncSession = Depends(get_session)
+) -> SiteOut:
     """Add a site."""
     return service.site_out(await service.create_site(session, actor, body))
 
 
 @router.get("/sites/{site_id}", response_model=SiteOut, responses=READ_ERRORS)
-async def get_site(site_id: int, actor: Actor = Depends(require(P.PLANT_READ)),
-                   session: AsyncSession = Depends(get_session)) -> SiteOut:
+async def get_site(
+    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> SiteOut:
     """One site."""
     return service.site_out(await service.get_site(session, actor, site_id))
 
 
 @router.patch("/sites/{site_id}", response_model=SiteOut, responses=WRITE_ERRORS)
-async def update_site(site_id: int, body: SiteUpdate, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> SiteOut:
+async def update_site(
+    site_id: int,
+    body: SiteUpdate,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> SiteOut:
     """Edit a site."""
     return service.site_out(await service.update_site(session, actor, site_id, body))
 
 
 @router.get("/sites/{site_id}/map", response_model=MapOut, responses=READ_ERRORS)
-async def site_map(site_id: int, actor: Actor = Depends(require(P.PLANT_READ)),
-                   session: AsyncSession = Depends(get_session)) -> MapOut:
+async def site_map(
+    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> MapOut:
     """The plant map of a site: drawing, areas and equipment within the caller's scope."""
     return await service.get_map(session, actor, site_id)
 
 
-@router.get("/sites/{site_id}/drawing", responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}, **READ_ERRORS})
-async def site_drawing(site_id: int, request: Request, actor: Actor = Depends(require(P.PLANT_READ)),
-                       session: AsyncSession = Depends(get_session)) -> Response:
+@router.get(
+    "/sites/{site_id}/drawing",
+    responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}, **READ_ERRORS},
+)
+async def site_drawing(
+    site_id: int,
+    request: Request,
+    actor: Actor = Depends(require(P.PLANT_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """The site drawing file."""
     site = await service.get_site(session, actor, site_id)
     store: LocalFileStore = request.app.state.files
     if not site.drawing_file_key or not store.exists(site.drawing_file_key):
         raise NotFound("plant.no_drawing")
-    return Response(store.get(site.drawing_file_key), media_type=site.drawing_content_type or "image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff",
-                             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return Response(
+        store.get(site.drawing_file_key),
+        media_type=site.drawing_content_type or "image/svg+xml",
+        headers={
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
 
 
-@router.put("/sites/{site_id}/drawing", response_model=SiteOut,
-            responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable, PayloadTooLarge))
-async def upload_drawing(site_id: int, file: UploadFile, request: Request, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                         session: AsyncSession = Depends(get_session)) -> SiteOut:
+@router.put(
+    "/sites/{site_id}/drawing",
+    response_model=SiteOut,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable, PayloadTooLarge),
+)
+async def upload_drawing(
+    site_id: int,
+    file: UploadFile,
+    request: Request,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> SiteOut:
     """Replace the site drawing (SVG, PNG or JPEG)."""
     limit = request.app.state.settings.storage.max_upload_mb
     data = await file.read(limit * 1024 * 1024 + 1)
@@ -132,65 +167,91 @@ async def upload_drawing(site_id: int, file: UploadFile, request: Request, actor
 
 
 @router.get("/areas", response_model=list[AreaOut], responses=READ_ERRORS)
-async def list_areas(site_id: int | None = Query(None, ge=1), actor: Actor = Depends(require(P.PLANT_READ)),
-                     session: AsyncSession = Depends(get_session)) -> list[AreaOut]:
+async def list_areas(
+    site_id: int | None = Query(None, ge=1),
+    actor: Actor = Depends(require(P.PLANT_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> list[AreaOut]:
     """Areas within the caller's scope."""
     return [AreaOut.model_validate(a) for a in await service.list_areas(session, actor, site_id)]
 
 
 @router.post("/areas", response_model=AreaOut, status_code=201, responses=WRITE_ERRORS)
-async def create_area(body: AreaIn, request: Request, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> AreaOut:
+async def create_area(
+    body: AreaIn,
+    request: Request,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> AreaOut:
     """Draw an area."""
     return AreaOut.model_validate(await service.create_area(session, _bus(request), actor, body))
 
 
 @router.get("/areas/{area_id}", response_model=AreaOut, responses=READ_ERRORS)
-async def get_area(area_id: int, actor: Actor = Depends(require(P.PLANT_READ)),
-                   session: AsyncSession = Depends(get_session)) -> AreaOut:
+async def get_area(
+    area_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> AreaOut:
     """One area."""
     return AreaOut.model_validate(await service.get_area(session, actor, area_id))
 
 
 @router.patch("/areas/{area_id}", response_model=AreaOut, responses=WRITE_ERRORS)
-async def update_area(area_id: int, body: AreaUpdate, request: Request, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> AreaOut:
+async def update_area(
+    area_id: int,
+    body: AreaUpdate,
+    request: Request,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> AreaOut:
     """Edit an area."""
     return AreaOut.model_validate(await service.update_area(session, _bus(request), actor, area_id, body))
 
 
 @router.delete("/areas/{area_id}", status_code=204, responses=WRITE_ERRORS)
-async def delete_area(area_id: int, request: Request, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                      session: AsyncSession = Depends(get_session)) -> Response:
+async def delete_area(
+    area_id: int,
+    request: Request,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
     """Delete an area without sub-areas."""
     await service.delete_area(session, _bus(request), actor, area_id)
     return Response(status_code=204)
 
 
 @router.get("/departments", response_model=list[DepartmentOut], responses=READ_ERRORS)
-async def list_departments(actor: Actor = Depends(require(P.PLANT_READ)),
-                           session: AsyncSession = Depends(get_session)) -> list[DepartmentOut]:
+async def list_departments(
+    actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> list[DepartmentOut]:
     """The department tree as a flat list."""
     return [DepartmentOut.model_validate(d) for d in await repo.departments(session)]
 
 
 @router.post("/departments", response_model=DepartmentOut, status_code=201, responses=WRITE_ERRORS)
-async def create_department(body: DepartmentIn, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                            session: AsyncSession = Depends(get_session)) -> DepartmentOut:
+async def create_department(
+    body: DepartmentIn,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> DepartmentOut:
     """Add a department."""
     return DepartmentOut.model_validate(await service.create_department(session, actor, body))
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut, responses=WRITE_ERRORS)
-async def update_department(department_id: int, body: DepartmentUpdate, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                            session: AsyncSession = Depends(get_session)) -> DepartmentOut:
+async def update_department(
+    department_id: int,
+    body: DepartmentUpdate,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> DepartmentOut:
     """Rename or move a department."""
     return DepartmentOut.model_validate(await service.update_department(session, actor, department_id, body))
 
 
 @router.get("/sites/{site_id}/equipment", response_model=list[EquipmentLocationOut], responses=READ_ERRORS)
-async def list_equipment(site_id: int, actor: Actor = Depends(require(P.PLANT_READ)),
-                         session: AsyncSession = Depends(get_session)) -> list[EquipmentLocationOut]:
+async def list_equipment(
+    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+) -> list[EquipmentLocationOut]:
     """Equipment locations of a site within the caller's scope."""
     site = await service.get_site(session, actor, site_id)
     rows = await repo.equipment(session, site.id, await repo.visible_area_ids(session, actor))
@@ -198,7 +259,10 @@ async def list_equipment(site_id: int, actor: Actor = Depends(require(P.PLANT_RE
 
 
 @router.post("/equipment", response_model=EquipmentLocationOut, status_code=201, responses=WRITE_ERRORS)
-async def create_equipment(body: EquipmentLocationIn, actor: Actor = Depends(require(P.PLANT_WRITE)),
-                           session: AsyncSession = Depends(get_session)) -> EquipmentLocationOut:
+async def create_equipment(
+    body: EquipmentLocationIn,
+    actor: Actor = Depends(require(P.PLANT_WRITE)),
+    session: AsyncSession = Depends(get_session),
+) -> EquipmentLocationOut:
     """Place equipment on the site map."""
     return EquipmentLocationOut.model_validate(await service.create_equipment_location(session, actor, body))

@@ -1,7 +1,10 @@
 """Messages of the plant module (zh-CN source, en-US)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "plant.enterprise_missing": {"zh-CN": "尚未登记企业信息", "en-US": "The enterprise is not registered yet"},
+    "plant.enterprise_missing": {
+        "zh-CN": "尚未登记企业信息",
+        "en-US": "The enterprise is not registered yet",
+    },
     "plant.invalid_uscc": {
         "zh-CN": "统一社会信用代码 {uscc} 校验不通过",
         "en-US": "Unified social credit code {uscc} fails its check digit",
@@ -17,7 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "plant.bad_parent": {"zh-CN": "上级区域无效", "en-US": "The parent area is not valid"},
     "plant.area_has_children": {"zh-CN": "区域下还有子区域", "en-US": "The area still has sub-areas"},
-    "plant.outside_site": {"zh-CN": "位置在厂区图纸范围之外", "en-US": "The position lies outside the site drawing"},
+    "plant.outside_site": {
+        "zh-CN": "位置在厂区图纸范围之外",
+        "en-US": "The position lies outside the site drawing",
+    },
     "plant.bad_drawing": {
         "zh-CN": "图纸须为 SVG、PNG 或 JPEG 文件",
         "en-US": "The drawing must be an SVG, PNG or JPEG file",

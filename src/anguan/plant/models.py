@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from anguan.core.db import BigId, Base, IdMixin, TimestampMixin
+from anguan.core.db import Base, BigId, IdMixin, TimestampMixin
 
 
 class Enterprise(IdMixin, TimestampMixin, Base):
@@ -30,7 +30,9 @@ class Site(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "plant_site"
 
-    enterprise_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_enterprise.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("plant_enterprise.id", ondelete="CASCADE"), index=True
+    )
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     width_m: Mapped[float] = mapped_column(Float)
@@ -50,8 +52,12 @@ class Department(IdMixin, TimestampMixin, Base):
     __tablename__ = "plant_department"
     __table_args__ = (UniqueConstraint("enterprise_id", "code"),)
 
-    enterprise_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_enterprise.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("plant_department.id", ondelete="RESTRICT"), nullable=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("plant_enterprise.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("plant_department.id", ondelete="RESTRICT"), nullable=True
+    )
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
 
@@ -63,7 +69,9 @@ class Area(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("site_id", "code"),)
 
     site_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_site.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("plant_area.id", ondelete="RESTRICT"), nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("plant_area.id", ondelete="RESTRICT"), nullable=True
+    )
     department_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("plant_department.id", ondelete="SET NULL"), nullable=True
     )
@@ -82,7 +90,9 @@ class EquipmentLocation(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("site_id", "tag"),)
 
     site_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_site.id", ondelete="CASCADE"), index=True)
-    area_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("plant_area.id", ondelete="SET NULL"), nullable=True)
+    area_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("plant_area.id", ondelete="SET NULL"), nullable=True
+    )
     tag: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(40))

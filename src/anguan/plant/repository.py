@@ -44,7 +44,9 @@ async def visible_site_ids(session: AsyncSession, actor: Actor) -> set[int] | No
     if actor.all_data:
         return None
     areas = await visible_area_ids(session, actor) or set()
-    site_of_areas = set((await session.scalars(select(Area.site_id).where(Area.id.in_(areas)))).all()) if areas else set()
+    site_of_areas = (
+        set((await session.scalars(select(Area.site_id).where(Area.id.in_(areas)))).all()) if areas else set()
+    )
     return actor.scope_ids("site") | site_of_areas
 
 
@@ -76,9 +78,13 @@ async def departments(session: AsyncSession) -> list[Department]:
     return list((await session.scalars(select(Department).order_by(Department.code))).all())
 
 
-async def equipment(session: AsyncSession, site_id: int, area_ids: set[int] | None) -> list[EquipmentLocation]:
+async def equipment(
+    session: AsyncSession, site_id: int, area_ids: set[int] | None
+) -> list[EquipmentLocation]:
     """Equipment locations of a site within the visible areas."""
-    stmt = select(EquipmentLocation).where(EquipmentLocation.site_id == site_id).order_by(EquipmentLocation.tag)
+    stmt = (
+        select(EquipmentLocation).where(EquipmentLocation.site_id == site_id).order_by(EquipmentLocation.tag)
+    )
     if area_ids is not None:
         stmt = stmt.where(EquipmentLocation.area_id.in_(area_ids))
     return list((await session.scalars(stmt)).all())
@@ -86,4 +92,6 @@ async def equipment(session: AsyncSession, site_id: int, area_ids: set[int] | No
 
 async def area_by_code(session: AsyncSession, site_id: int, code: str) -> Area | None:
     """An area by its site-unique code."""
-    return (await session.scalars(select(Area).where(Area.site_id == site_id, Area.code == code))).one_or_none()
+    return (
+        await session.scalars(select(Area).where(Area.site_id == site_id, Area.code == code))
+    ).one_or_none()

@@ -60,7 +60,10 @@ def polygon_problems(points: Sequence[Point], width_m: float, height_m: float) -
 def polygon_area(points: Sequence[Point]) -> float:
     """Signed area (shoelace), square metres."""
     n = len(points)
-    return sum(points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1] for i in range(n)) / 2
+    return (
+        sum(points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1] for i in range(n))
+        / 2
+    )
 
 
 def point_in_polygon(x: float, y: float, points: Sequence[Point]) -> bool:

@@ -7,8 +7,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 AreaKind = Literal[
-    "tank_farm", "dike", "process_unit", "warehouse", "control_room", "office",
-    "road", "gate", "utility", "loading", "other",
+    "tank_farm",
+    "dike",
+    "process_unit",
+    "warehouse",
+    "control_room",
+    "office",
+    "road",
+    "gate",
+    "utility",
+    "loading",
+    "other",
 ]
 Coord = list[float]
 CODE = r"^[A-Za-z0-9_\-]{1,40}$"

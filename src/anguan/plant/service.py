@@ -53,17 +53,30 @@ async def update_enterprise(session: AsyncSession, actor: Actor, body: Enterpris
     for k, v in changes.items():
         if v is not None or k not in ("name", "uscc"):
             setattr(ent, k, v)
-    await record(session, _who(actor), "plant.enterprise_updated", target_type="enterprise", target_id=ent.id,
-                 detail={k: v for k, v in changes.items()})
+    await record(
+        session,
+        _who(actor),
+        "plant.enterprise_updated",
+        target_type="enterprise",
+        target_id=ent.id,
+        detail={k: v for k, v in changes.items()},
+    )
     return ent
 
 
 def site_out(site: Site) -> SiteOut:
     """Response body of a site."""
     return SiteOut(
-        id=site.id, code=site.code, name=site.name, width_m=site.width_m, height_m=site.height_m,
+        id=site.id,
+        code=site.code,
+        name=site.name,
+        width_m=site.width_m,
+        height_m=site.height_m,
         drawing_url=f"/api/v1/plant/sites/{site.id}/drawing" if site.drawing_file_key else None,
-        origin_lat=site.origin_lat, origin_lon=site.origin_lon, rotation_deg=site.rotation_deg, timezone=site.timezone,
+        origin_lat=site.origin_lat,
+        origin_lon=site.origin_lon,
+        rotation_deg=site.rotation_deg,
+        timezone=site.timezone,
     )
 
 
@@ -93,7 +106,14 @@ async def create_site(session: AsyncSession, actor: Actor, body: SiteIn) -> Site
     site = Site(enterprise_id=ent.id, **body.model_dump())
     session.add(site)
     await session.flush()
-    await record(session, _who(actor), "plant.site_created", target_type="site", target_id=site.id, detail={"code": site.code})
+    await record(
+        session,
+        _who(actor),
+        "plant.site_created",
+        target_type="site",
+        target_id=site.id,
+        detail={"code": site.code},
+    )
     return site
 
 
@@ -104,7 +124,9 @@ async def update_site(session: AsyncSession, actor: Actor, site_id: int, body: S
     for k, v in changes.items():
         if v is not None or k in ("origin_lat", "origin_lon", "rotation_deg"):
             setattr(site, k, v)
-    await record(session, _who(actor), "plant.site_updated", target_type="site", target_id=site.id, detail=changes)
+    await record(
+        session, _who(actor), "plant.site_updated", target_type="site", target_id=site.id, detail=changes
+    )
     return site
 
 
@@ -113,7 +135,14 @@ async def set_drawing(session: AsyncSession, actor: Actor, site_id: int, key: st
     site = await get_site(session, actor, site_id)
     site.drawing_file_key = key
     site.drawing_content_type = content_type
-    await record(session, _who(actor), "plant.site_drawing_set", target_type="site", target_id=site.id, detail={"key": key})
+    await record(
+        session,
+        _who(actor),
+        "plant.site_drawing_set",
+        target_type="site",
+        target_id=site.id,
+        detail={"key": key},
+    )
     return site
 
 
@@ -125,19 +154,31 @@ async def get_map(session: AsyncSession, actor: Actor, site_id: int) -> MapOut:
     area_features = [
         Feature(
             geometry={"type": "Polygon", "coordinates": [_closed(a.polygon)]},
-            properties={"id": a.id, "code": a.code, "name": a.name, "kind": a.kind, "parent_id": a.parent_id,
-                        "department_id": a.department_id, "colour": AREA_COLOURS.get(a.kind, "#d9d9d9")},
+            properties={
+                "id": a.id,
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind,
+                "parent_id": a.parent_id,
+                "department_id": a.department_id,
+                "colour": AREA_COLOURS.get(a.kind, "#d9d9d9"),
+            },
         )
         for a in areas
     ]
     equipment = await repo.equipment(session, site.id, visible)
     eq_features = [
-        Feature(geometry={"type": "Point", "coordinates": [e.x, e.y]},
-                properties={"id": e.id, "tag": e.tag, "name": e.name, "kind": e.kind, "area_id": e.area_id})
+        Feature(
+            geometry={"type": "Point", "coordinates": [e.x, e.y]},
+            properties={"id": e.id, "tag": e.tag, "name": e.name, "kind": e.kind, "area_id": e.area_id},
+        )
         for e in equipment
     ]
-    return MapOut(site=site_out(site), areas=FeatureCollection(features=area_features),
-                  equipment=FeatureCollection(features=eq_features))
+    return MapOut(
+        site=site_out(site),
+        areas=FeatureCollection(features=area_features),
+        equipment=FeatureCollection(features=eq_features),
+    )
 
 
 def _closed(polygon: list[list[float]]) -> list[list[float]]:
@@ -168,7 +209,9 @@ def _check_polygon(polygon: list[list[float]], site: Site) -> list[list[float]]:
     return pts[:-1] if pts[0] == pts[-1] else pts
 
 
-async def _check_refs(session: AsyncSession, site: Site, parent_id: int | None, department_id: int | None) -> None:
+async def _check_refs(
+    session: AsyncSession, site: Site, parent_id: int | None, department_id: int | None
+) -> None:
     if parent_id is not None:
         parent = await session.get(Area, parent_id)
         if parent is None or parent.site_id != site.id:
@@ -187,17 +230,34 @@ async def create_area(session: AsyncSession, bus: EventBus, actor: Actor, body: 
     await _check_refs(session, site, body.parent_id, body.department_id)
     if await repo.area_by_code(session, site.id, body.code) is not None:
         raise Conflict("plant.code_taken", code=body.code)
-    area = Area(site_id=site.id, parent_id=body.parent_id, department_id=body.department_id, code=body.code,
-                name=body.name, kind=body.kind, polygon=_check_polygon(body.polygon, site),
-                description=body.description, props={})
+    area = Area(
+        site_id=site.id,
+        parent_id=body.parent_id,
+        department_id=body.department_id,
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        polygon=_check_polygon(body.polygon, site),
+        description=body.description,
+        props={},
+    )
     session.add(area)
     await session.flush()
-    await record(session, _who(actor), "plant.area_created", target_type="area", target_id=area.id, detail={"code": area.code})
+    await record(
+        session,
+        _who(actor),
+        "plant.area_created",
+        target_type="area",
+        target_id=area.id,
+        detail={"code": area.code},
+    )
     bus.emit(session, AreaChanged(area_id=area.id, site_id=site.id, change="created"))
     return area
 
 
-async def update_area(session: AsyncSession, bus: EventBus, actor: Actor, area_id: int, body: AreaUpdate) -> Area:
+async def update_area(
+    session: AsyncSession, bus: EventBus, actor: Actor, area_id: int, body: AreaUpdate
+) -> Area:
     """Edit an area's name, kind, department or outline."""
     area = await get_area(session, actor, area_id)
     site = await session.get(Site, area.site_id)
@@ -210,8 +270,15 @@ async def update_area(session: AsyncSession, bus: EventBus, actor: Actor, area_i
     for k, v in changes.items():
         if v is not None or k in ("department_id", "description"):
             setattr(area, k, v)
-    await record(session, _who(actor), "plant.area_updated", target_type="area", target_id=area.id,
-                 detail={k: v for k, v in changes.items() if k != "polygon"} | ({"polygon": True} if "polygon" in changes else {}))
+    await record(
+        session,
+        _who(actor),
+        "plant.area_updated",
+        target_type="area",
+        target_id=area.id,
+        detail={k: v for k, v in changes.items() if k != "polygon"}
+        | ({"polygon": True} if "polygon" in changes else {}),
+    )
     bus.emit(session, AreaChanged(area_id=area.id, site_id=area.site_id, change="updated"))
     return area
 
@@ -223,7 +290,14 @@ async def delete_area(session: AsyncSession, bus: EventBus, actor: Actor, area_i
         raise Conflict("plant.area_has_children")
     site_id = area.site_id
     await session.delete(area)
-    await record(session, _who(actor), "plant.area_deleted", target_type="area", target_id=area_id, detail={"code": area.code})
+    await record(
+        session,
+        _who(actor),
+        "plant.area_deleted",
+        target_type="area",
+        target_id=area_id,
+        detail={"code": area.code},
+    )
     bus.emit(session, AreaChanged(area_id=area_id, site_id=site_id, change="deleted"))
 
 
@@ -234,18 +308,28 @@ async def create_department(session: AsyncSession, actor: Actor, body: Departmen
     ent = await get_enterprise(session)
     if body.parent_id is not None and await session.get(Department, body.parent_id) is None:
         raise Unprocessable("plant.department_not_found", id=body.parent_id)
-    exists = await session.scalars(select(Department).where(Department.enterprise_id == ent.id, Department.code == body.code))
+    exists = await session.scalars(
+        select(Department).where(Department.enterprise_id == ent.id, Department.code == body.code)
+    )
     if exists.first() is not None:
         raise Conflict("plant.code_taken", code=body.code)
     dept = Department(enterprise_id=ent.id, **body.model_dump())
     session.add(dept)
     await session.flush()
-    await record(session, _who(actor), "plant.department_created", target_type="department", target_id=dept.id,
-                 detail={"code": dept.code})
+    await record(
+        session,
+        _who(actor),
+        "plant.department_created",
+        target_type="department",
+        target_id=dept.id,
+        detail={"code": dept.code},
+    )
     return dept
 
 
-async def update_department(session: AsyncSession, actor: Actor, dept_id: int, body: DepartmentUpdate) -> Department:
+async def update_department(
+    session: AsyncSession, actor: Actor, dept_id: int, body: DepartmentUpdate
+) -> Department:
     """Rename or move a department (no cycles)."""
     if not actor.all_data:
         raise Forbidden("identity.out_of_scope")
@@ -263,11 +347,20 @@ async def update_department(session: AsyncSession, actor: Actor, dept_id: int, b
     for k, v in changes.items():
         if v is not None or k == "parent_id":
             setattr(dept, k, v)
-    await record(session, _who(actor), "plant.department_updated", target_type="department", target_id=dept.id, detail=changes)
+    await record(
+        session,
+        _who(actor),
+        "plant.department_updated",
+        target_type="department",
+        target_id=dept.id,
+        detail=changes,
+    )
     return dept
 
 
-async def create_equipment_location(session: AsyncSession, actor: Actor, body: EquipmentLocationIn) -> EquipmentLocation:
+async def create_equipment_location(
+    session: AsyncSession, actor: Actor, body: EquipmentLocationIn
+) -> EquipmentLocation:
     """Place a piece of equipment on the site; its area is found from the point."""
     site = await get_site(session, actor, body.site_id)
     if body.x > site.width_m or body.y > site.height_m:
@@ -279,12 +372,23 @@ async def create_equipment_location(session: AsyncSession, actor: Actor, body: E
     area = min(inside, key=lambda a: abs(rules.polygon_area(a.polygon)), default=None)
     if visible is not None and (area is None or area.id not in visible):
         raise Forbidden("identity.out_of_scope")
-    if (await session.scalars(select(EquipmentLocation).where(EquipmentLocation.site_id == site.id,
-                                                              EquipmentLocation.tag == body.tag))).first():
+    if (
+        await session.scalars(
+            select(EquipmentLocation).where(
+                EquipmentLocation.site_id == site.id, EquipmentLocation.tag == body.tag
+            )
+        )
+    ).first():
         raise Conflict("plant.code_taken", code=body.tag)
     loc = EquipmentLocation(area_id=area.id if area else None, **body.model_dump())
     session.add(loc)
     await session.flush()
-    await record(session, _who(actor), "plant.equipment_located", target_type="equipment_location", target_id=loc.id,
-                 detail={"tag": loc.tag})
+    await record(
+        session,
+        _who(actor),
+        "plant.equipment_located",
+        target_type="equipment_location",
+        target_id=loc.id,
+        detail={"tag": loc.tag},
+    )
     return loc

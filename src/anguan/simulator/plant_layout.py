@@ -41,16 +41,46 @@ class AreaDef:
 
 
 AREAS: list[AreaDef] = [
-    AreaDef("TF-01", "罐区（甲类储罐区）", "tank_farm", rect(40, 220, 262, 372), "STOR",
-            description="甲B类易燃液体储罐区，6 座内浮顶储罐"),
-    AreaDef("DK-01", "1# 防火堤", "dike", rect(52, 232, 150, 360), "STOR", "TF-01", "T-101～T-104 甲醇、甲苯储罐"),
+    AreaDef(
+        "TF-01",
+        "罐区（甲类储罐区）",
+        "tank_farm",
+        rect(40, 220, 262, 372),
+        "STOR",
+        description="甲B类易燃液体储罐区，6 座内浮顶储罐",
+    ),
+    AreaDef(
+        "DK-01", "1# 防火堤", "dike", rect(52, 232, 150, 360), "STOR", "TF-01", "T-101～T-104 甲醇、甲苯储罐"
+    ),
     AreaDef("DK-02", "2# 防火堤", "dike", rect(162, 232, 250, 360), "STOR", "TF-01", "T-105～T-106 丙酮储罐"),
-    AreaDef("PU-01", "合成反应装置区", "process_unit", rect(322, 220, 522, 372), "SYN",
-            description="加氢、氯化反应釜及精馏塔"),
-    AreaDef("UT-01", "公用工程区", "utility", rect(540, 220, 588, 372), "MAINT", description="空压站、循环水、变配电"),
-    AreaDef("WH-01", "甲类仓库", "warehouse", rect(40, 60, 200, 160), "LOG", description="危险化学品桶装仓库"),
+    AreaDef(
+        "PU-01",
+        "合成反应装置区",
+        "process_unit",
+        rect(322, 220, 522, 372),
+        "SYN",
+        description="加氢、氯化反应釜及精馏塔",
+    ),
+    AreaDef(
+        "UT-01",
+        "公用工程区",
+        "utility",
+        rect(540, 220, 588, 372),
+        "MAINT",
+        description="空压站、循环水、变配电",
+    ),
+    AreaDef(
+        "WH-01", "甲类仓库", "warehouse", rect(40, 60, 200, 160), "LOG", description="危险化学品桶装仓库"
+    ),
     AreaDef("LD-01", "装卸区", "loading", rect(212, 60, 272, 160), "STOR", description="汽车槽车装卸鹤位"),
-    AreaDef("CR-01", "中央控制室", "control_room", rect(372, 60, 472, 140), "PROD", description="DCS、SIS、GDS 操作站"),
+    AreaDef(
+        "CR-01",
+        "中央控制室",
+        "control_room",
+        rect(372, 60, 472, 140),
+        "PROD",
+        description="DCS、SIS、GDS 操作站",
+    ),
     AreaDef("OF-01", "综合办公楼", "office", rect(492, 40, 584, 140), "ADMIN"),
     AreaDef("RD-01", "主干道", "road", rect(0, 180, 600, 202)),
     AreaDef("RD-02", "南北通道", "road", rect(284, 0, 306, 400)),

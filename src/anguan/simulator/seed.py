@@ -47,17 +47,23 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
     ent = (await session.scalars(select(Enterprise).limit(1))).one_or_none()
     uscc = L.USCC_PREFIX + (plant_rules.uscc_check_char(L.USCC_PREFIX) or "")
     if ent is None:
-        ent = Enterprise(name=L.ENTERPRISE_NAME, uscc=uscc, hazchem_code=L.HAZCHEM_CODE,
-                         address="河北省石家庄市循环化工园区纬三路 8 号", legal_representative="王建国",
-                         industry="C2614 有机化学原料制造")
+        ent = Enterprise(
+            name=L.ENTERPRISE_NAME,
+            uscc=uscc,
+            hazchem_code=L.HAZCHEM_CODE,
+            address="河北省石家庄市循环化工园区纬三路 8 号",
+            legal_representative="王建国",
+            industry="C2614 有机化学原料制造",
+        )
         session.add(ent)
         await session.flush()
 
     depts: dict[str, Department] = {d.code: d for d in (await session.scalars(select(Department))).all()}
     for code, name, parent in L.DEPARTMENTS:
         if code not in depts:
-            d = Department(enterprise_id=ent.id, code=code, name=name,
-                           parent_id=depts[parent].id if parent else None)
+            d = Department(
+                enterprise_id=ent.id, code=code, name=name, parent_id=depts[parent].id if parent else None
+            )
             session.add(d)
             await session.flush()
             depts[code] = d
@@ -65,31 +71,61 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
     site = (await session.scalars(select(Site).where(Site.code == L.SITE_CODE))).one_or_none()
     key = files.put(render_svg().encode("utf-8"))
     if site is None:
-        site = Site(enterprise_id=ent.id, code=L.SITE_CODE, name=L.SITE_NAME, width_m=L.WIDTH_M,
-                    height_m=L.HEIGHT_M, origin_lat=38.0428, origin_lon=114.5149, rotation_deg=0.0)
+        site = Site(
+            enterprise_id=ent.id,
+            code=L.SITE_CODE,
+            name=L.SITE_NAME,
+            width_m=L.WIDTH_M,
+            height_m=L.HEIGHT_M,
+            origin_lat=38.0428,
+            origin_lon=114.5149,
+            rotation_deg=0.0,
+        )
         session.add(site)
     site.drawing_file_key, site.drawing_content_type = key, "image/svg+xml"
     await session.flush()
 
-    areas: dict[str, Area] = {a.code: a for a in (await session.scalars(select(Area).where(Area.site_id == site.id))).all()}
+    areas: dict[str, Area] = {
+        a.code: a for a in (await session.scalars(select(Area).where(Area.site_id == site.id))).all()
+    }
     for a in L.AREAS:
         if a.code not in areas:
-            area = Area(site_id=site.id, code=a.code, name=a.name, kind=a.kind, polygon=a.polygon,
-                        parent_id=areas[a.parent].id if a.parent else None,
-                        department_id=depts[a.department].id if a.department else None,
-                        description=a.description or None, props={})
+            area = Area(
+                site_id=site.id,
+                code=a.code,
+                name=a.name,
+                kind=a.kind,
+                polygon=a.polygon,
+                parent_id=areas[a.parent].id if a.parent else None,
+                department_id=depts[a.department].id if a.department else None,
+                description=a.description or None,
+                props={},
+            )
             session.add(area)
             await session.flush()
             areas[a.code] = area
 
-    existing_eq = set((await session.scalars(select(EquipmentLocation.tag).where(EquipmentLocation.site_id == site.id))).all())
+    existing_eq = set(
+        (
+            await session.scalars(select(EquipmentLocation.tag).where(EquipmentLocation.site_id == site.id))
+        ).all()
+    )
     for e in L.EQUIPMENT:
         if e.tag in existing_eq:
             continue
         inside = [a for a in areas.values() if plant_rules.point_in_polygon(e.x, e.y, a.polygon)]
-        area = min(inside, key=lambda a: abs(plant_rules.polygon_area(a.polygon)), default=None)
-        session.add(EquipmentLocation(site_id=site.id, area_id=area.id if area else None, tag=e.tag, name=e.name,
-                                      kind=e.kind, x=e.x, y=e.y))
+        home = min(inside, key=lambda a: abs(plant_rules.polygon_area(a.polygon)), default=None)
+        session.add(
+            EquipmentLocation(
+                site_id=site.id,
+                area_id=home.id if home else None,
+                tag=e.tag,
+                name=e.name,
+                kind=e.kind,
+                x=e.x,
+                y=e.y,
+            )
+        )
     await session.flush()
 
     for du in DEMO_USERS:
@@ -97,18 +133,24 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
             continue
         role = await identity_repo.role_by_code(session, du.role)
         assert role is not None
-        user = User(username=du.username, display_name=du.display_name, password_hash=hash_password(DEMO_PASSWORD),
-                    password_history=[], department_id=depts[du.department].id if du.department else None,
-                    must_change_password=False, locale="zh-CN")
+        user = User(
+            username=du.username,
+            display_name=du.display_name,
+            password_hash=hash_password(DEMO_PASSWORD),
+            password_history=[],
+            department_id=depts[du.department].id if du.department else None,
+            must_change_password=False,
+            locale="zh-CN",
+        )
         session.add(user)
         await session.flush()
         session.add(UserRole(user_id=user.id, role_id=role.id))
-        kind, code = du.scope
+        kind, scope_code = du.scope
         ref = None
-        if kind == "department" and code:
-            ref = depts[code].id
-        elif kind == "area" and code:
-            ref = areas[code].id
+        if kind == "department" and scope_code:
+            ref = depts[scope_code].id
+        elif kind == "area" and scope_code:
+            ref = areas[scope_code].id
         elif kind == "site":
             ref = site.id
         session.add(DataScope(user_id=user.id, kind=kind, ref_id=ref))

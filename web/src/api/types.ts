@@ -1,31 +1,37 @@
 // The single place mapping generated OpenAPI schema names to the names the UI uses.
 // When `npm run gen:api` renames a schema, fix it here only.
-import type { components } from './generated/schema'
+import type { components, paths } from './generated/schema'
 
 type Schemas = components['schemas']
 
-export type ErrorBody = Schemas['ErrorResponse']
-export type LoginRequest = Schemas['LoginRequest']
-export type PasswordChange = Schemas['PasswordChange']
-export type PasswordReset = Schemas['PasswordReset']
+export type ErrorBody = Schemas['ErrorBody']
+export type LoginRequest = Schemas['LoginIn']
+export type PasswordChange = Schemas['PasswordChangeIn']
+export type PasswordReset = Schemas['ResetPasswordIn']
 export type Scope = Schemas['Scope']
 export type ScopeKind = Scope['kind']
 export type Me = Schemas['Me']
-export type User = Schemas['User']
-export type UserPage = Schemas['UserPage']
+export type User = Schemas['UserOut']
+export type UserPage = Schemas['Page_UserOut_']
 export type UserCreate = Schemas['UserCreate']
 export type UserUpdate = Schemas['UserUpdate']
-export type UserRolesUpdate = Schemas['UserRolesUpdate']
-export type UserScopesUpdate = Schemas['UserScopesUpdate']
-export type Role = Schemas['Role']
+export type UserLocale = UserCreate['locale']
+export type Role = Schemas['RoleOut']
 export type Duty = NonNullable<Role['duty']>
-export type Permission = Schemas['Permission']
-export type AuditEntry = Schemas['AuditEntry']
-export type AuditPage = Schemas['AuditPage']
-export type AuditVerify = Schemas['AuditVerify']
-export type Site = Schemas['Site']
-export type SiteMap = Schemas['SiteMap']
-export type AreaFeatureCollection = Schemas['AreaFeatureCollection']
-export type AreaFeature = Schemas['AreaFeature']
-export type AreaProperties = Schemas['AreaProperties']
-export type Department = Schemas['Department']
+export type Permission = Schemas['PermissionOut']
+export type AuditEntry = Schemas['AuditOut']
+export type AuditPage = Schemas['Page_AuditOut_']
+export type AuditVerify = Schemas['ChainOut']
+export type Site = Schemas['SiteOut']
+export type SiteMap = Schemas['MapOut']
+export type Area = Schemas['AreaOut']
+export type Department = Schemas['DepartmentOut']
+/** Loosely typed GeoJSON from the backend; parsed by components/map/areaFeatures.ts */
+export type FeatureCollection = Schemas['FeatureCollection']
+export type Feature = Schemas['Feature']
+
+// Query parameters, taken from the generated paths.
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never
+export type UserQuery = QueryOf<'/api/v1/users'>
+export type AuditQuery = QueryOf<'/api/v1/audit'>
+export type AreaQuery = QueryOf<'/api/v1/plant/areas'>

@@ -1,11 +1,11 @@
-// Builds the "areas" overlay from the site's GeoJSON (coordinates in metres: [x east, y north]).
+// Builds the "areas" overlay from parsed area shapes (coordinates in metres: [x east, y north]).
 import * as L from 'leaflet'
-import type { AreaFeatureCollection, AreaProperties } from '@/api/types'
+import type { AreaInfo, AreaShape } from './areaFeatures'
 import { areaKindColour } from './areaKinds'
 
 export interface AreaLayerOptions {
   kindLabel: (kind: string) => string
-  onClick?: (area: AreaProperties) => void
+  onClick?: (area: AreaInfo) => void
 }
 
 /** [x, y] metres → Leaflet LatLng in CRS.Simple (lat = y, lng = x). */
@@ -13,7 +13,7 @@ export function toLatLng(point: number[]): L.LatLng {
   return L.latLng(point[1] ?? 0, point[0] ?? 0)
 }
 
-function tooltipContent(area: AreaProperties, kindLabel: string): HTMLElement {
+function tooltipContent(area: AreaInfo, kindLabel: string): HTMLElement {
   // built with textContent: names come from users and must not be parsed as HTML
   const root = document.createElement('div')
   const name = document.createElement('strong')
@@ -24,13 +24,12 @@ function tooltipContent(area: AreaProperties, kindLabel: string): HTMLElement {
   return root
 }
 
-export function buildAreaLayer(areas: AreaFeatureCollection, options: AreaLayerOptions): L.FeatureGroup {
+export function buildAreaLayer(areas: AreaShape[], options: AreaLayerOptions): L.FeatureGroup {
   const group = L.featureGroup()
-  for (const feature of areas.features) {
-    if (feature.geometry.type !== 'Polygon') continue
-    const props = feature.properties
+  for (const area of areas) {
+    const { rings: shape, ...props } = area
     const colour = props.colour || areaKindColour(props.kind)
-    const rings = feature.geometry.coordinates.map((ring) => ring.map(toLatLng))
+    const rings = shape.map((ring) => ring.map(toLatLng))
     const polygon = L.polygon(rings, {
       color: colour,
       weight: 1.5,

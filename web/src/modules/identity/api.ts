@@ -1,17 +1,11 @@
 // Identity endpoints: auth, users, roles, permissions.
 import { http } from '@/api/http'
 import type {
-  LoginRequest, Me, PasswordChange, PasswordReset, Permission, Role, Scope, User, UserCreate, UserPage, UserUpdate,
+  LoginRequest, Me, PasswordChange, PasswordReset, Permission, Role, Scope, User, UserCreate, UserPage, UserQuery, UserUpdate,
 } from '@/api/types'
 
 export type UserSort = 'username' | '-username' | 'created_at' | '-created_at'
 
-export interface UserQuery {
-  page: number
-  page_size: number
-  q?: string
-  sort?: UserSort
-}
 
 export const authApi = {
   login: (body: LoginRequest) => http.post<Me>('/auth/login', body, { silent: true, skipAuthRedirect: true }),

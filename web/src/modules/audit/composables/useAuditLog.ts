@@ -4,9 +4,10 @@ import type { AuditEntry, AuditVerify } from '@/api/types'
 import { auditApi } from '../api'
 
 export function useAuditLog() {
-  const filters = reactive<{ actor: string; action: string; range: [string, string] | null }>({
+  const filters = reactive<{ actor: string; action: string; result: string; range: [string, string] | null }>({
     actor: '',
     action: '',
+    result: '',
     range: null,
   })
   const page = ref(1)
@@ -25,6 +26,7 @@ export function useAuditLog() {
         page_size: pageSize.value,
         actor: filters.actor.trim() || undefined,
         action: filters.action.trim() || undefined,
+        result: filters.result || undefined,
         since: filters.range?.[0],
         until: filters.range?.[1],
       })
@@ -45,6 +47,7 @@ export function useAuditLog() {
   function reset(): void {
     filters.actor = ''
     filters.action = ''
+    filters.result = ''
     filters.range = null
     search()
   }

@@ -65,17 +65,16 @@ export function useLookups() {
     return sitePromise
   }
 
-  /** Areas come from each site's map (there is no flat area list endpoint yet). */
+  /** Areas of all sites; labelled "site / area" when there is more than one site. */
   function loadAreas(): Promise<void> {
-    areaPromise ??= loadSites()
-      .then(() => Promise.all(sites.value.map((s) => plantApi.siteMap(s.id))))
-      .then((maps) => {
-        areas.value = maps.flatMap((m) =>
-          m.areas.features.map((f) => ({
-            id: f.properties.id,
-            label: maps.length > 1 ? `${m.site.name} / ${f.properties.name}` : f.properties.name,
-          })),
-        )
+    areaPromise ??= Promise.all([loadSites(), plantApi.areas()])
+      .then(([, list]) => {
+        const siteName = new Map(sites.value.map((s) => [s.id, s.name]))
+        const many = sites.value.length > 1
+        areas.value = list.map((a) => ({
+          id: a.id,
+          label: many ? `${siteName.get(a.site_id) ?? a.site_id} / ${a.code} ${a.name}` : `${a.code} ${a.name}`,
+        }))
       })
       .catch(() => {
         areaPromise = null

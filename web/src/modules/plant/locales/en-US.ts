@@ -16,7 +16,12 @@ const enUS: PlantMessages = {
   },
   errors: {
     plant: {
+      enterprise_missing: 'The enterprise is not registered yet',
       site_not_found: 'Site not found',
+      area_not_found: 'Area not found',
+      department_not_found: 'Department not found',
+      code_taken: 'Code {code} is already used',
+      no_drawing: 'The site has no drawing',
     },
   },
 }

@@ -15,7 +15,12 @@ const zhCN = {
   },
   errors: {
     plant: {
+      enterprise_missing: '尚未登记企业信息',
       site_not_found: '厂区不存在',
+      area_not_found: '区域不存在',
+      department_not_found: '部门不存在',
+      code_taken: '编码 {code} 已被使用',
+      no_drawing: '该厂区尚无图纸',
     },
   },
 }
