@@ -1,17 +1,22 @@
 // WebSocket client for /api/v1/ws (cookie auth). Subscribes to topics, resubscribes after
-// reconnecting with exponential backoff. Use it through composables/useRealtime.ts.
+// reconnecting with exponential backoff, pings to keep idle connections open.
+// Close code 4401 (not authenticated / session revoked) stops reconnecting.
+// Use it through composables/useRealtime.ts.
 
 export interface RealtimeEvent<T = unknown> {
   op: 'event'
   topic: string
   name: string
   data: T
+  ts?: string
 }
 
 export type RealtimeHandler = (event: RealtimeEvent) => void
 
 const MIN_DELAY_MS = 1000
 const MAX_DELAY_MS = 30000
+const PING_MS = 25000
+const CLOSE_UNAUTHENTICATED = 4401
 
 function isEvent(value: unknown): value is RealtimeEvent {
   if (typeof value !== 'object' || value === null) return false
@@ -24,6 +29,7 @@ export class RealtimeClient {
   private handlers = new Map<string, Set<RealtimeHandler>>()
   private attempt = 0
   private timer: ReturnType<typeof setTimeout> | null = null
+  private pinger: ReturnType<typeof setInterval> | null = null
   private closedByUs = false
   readonly url: string
 
@@ -54,8 +60,10 @@ export class RealtimeClient {
     const set = this.handlers.get(topic)
     if (!set) return
     set.delete(handler)
-    // The contract has no "unsubscribe" op: events of dropped topics are simply ignored.
-    if (set.size === 0) this.handlers.delete(topic)
+    if (set.size === 0) {
+      this.handlers.delete(topic)
+      if (this.connected) this.send({ op: 'unsubscribe', topics: [topic] })
+    }
     if (this.handlers.size === 0) this.close()
   }
 
@@ -67,6 +75,7 @@ export class RealtimeClient {
       this.attempt = 0
       const topics = [...this.handlers.keys()]
       if (topics.length) this.send({ op: 'subscribe', topics })
+      this.pinger = setInterval(() => this.send({ op: 'ping' }), PING_MS)
     }
     socket.onmessage = (message: MessageEvent) => {
       let data: unknown
@@ -78,8 +87,10 @@ export class RealtimeClient {
       if (!isEvent(data)) return
       this.handlers.get(data.topic)?.forEach((fn) => fn(data))
     }
-    socket.onclose = () => {
-      this.socket = null
+    socket.onclose = (event: CloseEvent) => {
+      this.stopPing()
+      if (this.socket === socket) this.socket = null
+      if (event.code === CLOSE_UNAUTHENTICATED) return
       if (!this.closedByUs && this.handlers.size > 0) this.scheduleReconnect()
     }
   }
@@ -95,8 +106,13 @@ export class RealtimeClient {
     }, delay)
   }
 
+  private stopPing(): void {
+    if (this.pinger) clearInterval(this.pinger)
+    this.pinger = null
+  }
+
   private send(payload: object): void {
-    this.socket?.send(JSON.stringify(payload))
+    if (this.connected) this.socket?.send(JSON.stringify(payload))
   }
 
   /** Closes the socket and cancels reconnects (handlers are kept only while subscribed). */
@@ -104,6 +120,7 @@ export class RealtimeClient {
     this.closedByUs = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.stopPing()
     this.socket?.close()
     this.socket = null
   }

@@ -4,6 +4,7 @@ const enUS: CommonMessages = {
   app: {
     name: 'Anguan',
     nameEn: 'Anguan',
+    title: 'Anguan',
     subtitle: 'Intelligent safety-risk control platform for hazardous-chemical enterprises',
   },
   common: {

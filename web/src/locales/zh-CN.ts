@@ -3,6 +3,7 @@ const zhCN = {
   app: {
     name: '安管',
     nameEn: 'Anguan',
+    title: '安管 Anguan',
     subtitle: '危险化学品企业安全风险智能化管控平台',
   },
   common: {

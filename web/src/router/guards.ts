@@ -10,7 +10,7 @@ function safeRedirect(value: unknown): string {
 
 export function updateTitle(titleKey: string | undefined): void {
   const { t } = i18n.global
-  const product = `${t('app.name')} Anguan`
+  const product = t('app.title')
   document.title = titleKey ? `${t(titleKey)} - ${product}` : product
 }
 

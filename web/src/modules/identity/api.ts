@@ -4,7 +4,10 @@ import type {
   LoginRequest, Me, PasswordChange, PasswordReset, Permission, Role, Scope, User, UserCreate, UserPage, UserQuery, UserUpdate,
 } from '@/api/types'
 
-export type UserSort = 'username' | '-username' | 'created_at' | '-created_at'
+/** Sort keys the backend whitelists for /users ('-' prefix = descending). */
+export const USER_SORT_KEYS = ['username', 'display_name', 'created_at', 'last_login_at'] as const
+type UserSortKey = (typeof USER_SORT_KEYS)[number]
+export type UserSort = UserSortKey | `-${UserSortKey}`
 
 
 export const authApi = {

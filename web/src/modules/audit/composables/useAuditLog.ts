@@ -1,15 +1,19 @@
 // Audit log table state: filters, pagination and chain verification.
-import { reactive, ref } from 'vue'
+import { computed, reactive, ref } from 'vue'
 import type { AuditEntry, AuditVerify } from '@/api/types'
 import { auditApi } from '../api'
 
 export function useAuditLog() {
-  const filters = reactive<{ actor: string; action: string; result: string; range: [string, string] | null }>({
-    actor: '',
-    action: '',
-    result: '',
-    range: null,
+  const filters = reactive({ actor: '', action: '', result: '', since: '', until: '' })
+  // desktop uses one range picker, phones two single pickers (the range popup is too wide)
+  const range = computed<[string, string] | null>({
+    get: (): [string, string] | null => (filters.since && filters.until ? [filters.since, filters.until] : null),
+    set: (value: [string, string] | null) => {
+      filters.since = value?.[0] ?? ''
+      filters.until = value?.[1] ?? ''
+    },
   })
+  const sort = ref<string | undefined>(undefined)
   const page = ref(1)
   const pageSize = ref(20)
   const items = ref<AuditEntry[]>([])
@@ -24,11 +28,12 @@ export function useAuditLog() {
       const result = await auditApi.list({
         page: page.value,
         page_size: pageSize.value,
+        sort: sort.value,
         actor: filters.actor.trim() || undefined,
         action: filters.action.trim() || undefined,
         result: filters.result || undefined,
-        since: filters.range?.[0],
-        until: filters.range?.[1],
+        since: filters.since || undefined,
+        until: filters.until || undefined,
       })
       items.value = result.items
       total.value = result.total
@@ -48,7 +53,15 @@ export function useAuditLog() {
     filters.actor = ''
     filters.action = ''
     filters.result = ''
-    filters.range = null
+    filters.since = ''
+    filters.until = ''
+    search()
+  }
+
+  /** Table header sorting; the backend sorts audit entries by seq or ts (default -seq). */
+  function onSortChange({ prop, order }: { prop: string | null; order: 'ascending' | 'descending' | null }): void {
+    const key = prop === 'seq' || prop === 'ts' ? prop : null
+    sort.value = key && order ? (order === 'descending' ? `-${key}` : key) : undefined
     search()
   }
 
@@ -64,5 +77,5 @@ export function useAuditLog() {
     }
   }
 
-  return { filters, page, pageSize, items, total, loading, verifying, verifyResult, fetch, search, reset, verify }
+  return { filters, range, page, pageSize, items, total, loading, verifying, verifyResult, fetch, search, reset, verify, onSortChange }
 }

@@ -2,6 +2,7 @@
 import { computed, ref } from 'vue'
 import type { Department, Site } from '@/api/types'
 import { plantApi } from '@/modules/plant/api'
+import { useAuthStore } from '@/stores/auth'
 
 export interface TreeOption {
   value: number
@@ -22,6 +23,10 @@ let sitePromise: Promise<void> | null = null
 let areaPromise: Promise<void> | null = null
 
 export function useLookups() {
+  const auth = useAuthStore()
+  // departments, sites and areas are plant data (plant.read); without it the lists stay empty
+  const allowed = () => auth.can('plant.read')
+
   const departmentName = computed(() => {
     const byId = new Map(departments.value.map((d) => [d.id, d.name]))
     return (id: number | null) => (id === null ? '' : (byId.get(id) ?? `#${id}`))
@@ -42,6 +47,7 @@ export function useLookups() {
   })
 
   function loadDepartments(): Promise<void> {
+    if (!allowed()) return Promise.resolve()
     deptPromise ??= plantApi
       .departments()
       .then((list) => {
@@ -54,6 +60,7 @@ export function useLookups() {
   }
 
   function loadSites(): Promise<void> {
+    if (!allowed()) return Promise.resolve()
     sitePromise ??= plantApi
       .sites()
       .then((list) => {
@@ -67,6 +74,7 @@ export function useLookups() {
 
   /** Areas of all sites; labelled "site / area" when there is more than one site. */
   function loadAreas(): Promise<void> {
+    if (!allowed()) return Promise.resolve()
     areaPromise ??= Promise.all([loadSites(), plantApi.areas()])
       .then(([, list]) => {
         const siteName = new Map(sites.value.map((s) => [s.id, s.name]))

@@ -1,7 +1,7 @@
 // Users table state: search, pagination, sorting.
 import { reactive, ref } from 'vue'
 import type { User } from '@/api/types'
-import { usersApi, type UserSort } from '../api'
+import { USER_SORT_KEYS, usersApi, type UserSort } from '../api'
 
 type SortOrder = 'ascending' | 'descending' | null
 
@@ -35,8 +35,9 @@ export function useUserList() {
   }
 
   function onSortChange({ prop, order }: { prop: string | null; order: SortOrder }): void {
-    if (!order || (prop !== 'username' && prop !== 'created_at')) query.sort = undefined
-    else query.sort = order === 'descending' ? `-${prop}` : prop
+    const key = USER_SORT_KEYS.find((k) => k === prop)
+    if (!order || !key) query.sort = undefined
+    else query.sort = order === 'descending' ? `-${key}` : key
     query.page = 1
     void fetch()
   }

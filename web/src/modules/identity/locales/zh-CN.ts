@@ -50,7 +50,7 @@ const zhCN = {
       title: '分配角色与数据范围：{name}',
       rolesTab: '角色',
       scopesTab: '数据范围',
-      dutyWarning: '三员分立：系统管理员、安全保密管理员、安全审计员的职责不可由同一用户兼任。',
+      dutyWarning: '三员分立：系统管理员、安全管理员、审计管理员的职责不可由同一用户兼任。',
       builtin: '内置',
       scopeKind: '范围类型',
       scopeRef: '对象',
@@ -83,8 +83,8 @@ const zhCN = {
     },
     duty: {
       system: '系统管理员',
-      security: '安全保密管理员',
-      audit: '安全审计员',
+      security: '安全管理员',
+      audit: '审计管理员',
     },
     profile: {
       title: '个人信息',
