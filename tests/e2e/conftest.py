@@ -26,8 +26,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -47,7 +53,9 @@ def _need(condition: bool, what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`anguan serve` on a copy of the seeded demo database; yields its base URL."""
     dist = ROOT / "web" / "dist"
     _need((dist / "index.html").exists(), "the SPA is not built (web/dist); run `make web`")
@@ -67,7 +75,10 @@ def server(sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.Tem
     log = (var / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "anguan.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -94,8 +105,8 @@ def server(sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.Tem
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium under Playwright."""
+def browser(server: str) -> Iterator[object]:
+    """Debian's Chromium under Playwright (after the server: Playwright's sync API owns the event loop)."""
     _need(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -116,7 +127,11 @@ def page(browser: object, server: str, viewport: tuple[str, dict[str, int]]) -> 
     """A fresh browser context (no cookies) at the test's viewport, zh-CN first."""
     name, size = viewport
     ctx = browser.new_context(  # type: ignore[attr-defined]
-        viewport=size, locale="zh-CN", base_url=server, is_mobile=name == "phone", has_touch=name == "phone",
+        viewport=size,
+        locale="zh-CN",
+        base_url=server,
+        is_mobile=name == "phone",
+        has_touch=name == "phone",
         device_scale_factor=1,
     )
     pg = ctx.new_page()

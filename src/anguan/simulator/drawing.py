@@ -81,7 +81,7 @@ def render_svg() -> str:
         f"{escape(SITE_NAME)} · 总平面布置图 1:1000</text>"
     )
     out.append(
-        f'<g transform="translate({WIDTH_M - 24:g},30)"><path d="M0,-14 L5,4 L0,0 L-5,4 Z" fill="#262626"/>'
+        f'<g transform="translate(24,{HEIGHT_M - 40:g})"><path d="M0,-14 L5,4 L0,0 L-5,4 Z" fill="#262626"/>'
         '<text x="0" y="14" font-size="8" text-anchor="middle">N</text></g>'
     )
     out.append("</svg>")

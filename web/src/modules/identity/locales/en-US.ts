@@ -32,7 +32,7 @@ const enUS: IdentityMessages = {
       createdAt: 'Created',
       lastLoginAt: 'Last login',
       password: 'Initial password',
-      searchPlaceholder: 'Username / name / email / phone',
+      searchPlaceholder: 'Username / name / email',
       createTitle: 'New user',
       editTitle: 'Edit user',
       enable: 'Enable',

@@ -31,7 +31,7 @@ const zhCN = {
       createdAt: '创建时间',
       lastLoginAt: '最近登录',
       password: '初始密码',
-      searchPlaceholder: '用户名 / 姓名 / 邮箱 / 手机号',
+      searchPlaceholder: '用户名 / 姓名 / 邮箱',
       createTitle: '新建用户',
       editTitle: '编辑用户',
       enable: '启用',
