@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, UploadFile, WebSocket
+from fastapi import APIRouter, Depends, Path, Request, Response, UploadFile, WebSocket
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan import __version__
+from anguan.core.db import MAX_ID
 from anguan.core.errors import Forbidden, NotAuthenticated, NotFound, PayloadTooLarge, error_responses
 from anguan.core.files import LocalFileStore, StoredFile
 from anguan.core.realtime import RealtimeHub
@@ -98,7 +100,7 @@ async def upload_file(
     },
 )
 async def download_file(
-    file_id: int,
+    file_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     request: Request,
     actor: Actor = Depends(current_actor),
     session: AsyncSession = Depends(get_session),

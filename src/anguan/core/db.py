@@ -32,6 +32,8 @@ NAMING = {
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; elsewhere ids are 64-bit.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# Largest id every dialect can bind: a bigger one must be refused as input, not reach the driver.
+MAX_ID = 2**63 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

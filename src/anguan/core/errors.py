@@ -125,4 +125,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         rid = _request_id(request)
         log.exception("unexpected error request_id=%s", rid)
-        return JSONResponse(_body(request, "common.internal_error", {}), status_code=500)
+        # This handler runs outside every middleware (Starlette's ServerErrorMiddleware), so the
+        # request-id middleware cannot add the header: add it here, where it matters most.
+        return JSONResponse(
+            _body(request, "common.internal_error", {}), status_code=500, headers={"X-Request-ID": rid}
+        )

@@ -59,8 +59,9 @@ def negotiate_locale(accept_language: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-def translate(code: str, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
+def translate(code: str, locale: str = DEFAULT_LOCALE, /, **params: Any) -> str:
     """Render a catalogued message; unknown codes render as the code itself."""
+    # Positional-only: error params may themselves be called `code` or `locale` (plant.code_taken).
     texts = _catalog.get(code)
     if texts is None:
         return code

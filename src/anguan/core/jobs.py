@@ -60,7 +60,14 @@ class Scheduler:
             if self._redis is None:
                 self._redis = aioredis.from_url(self.redis_url)
             lock = self._redis.lock(f"anguan:job:{name}", timeout=max(30, job.interval_s * 2), blocking=False)  # type: ignore[attr-defined]
-            if not await lock.acquire():
+            try:
+                acquired = await lock.acquire()
+            except Exception as exc:
+                # Redis down: skip this run (a singleton cannot be proven single) but keep the loop alive.
+                job.last_error = f"lock unavailable: {exc!r}"
+                log.exception("job %s skipped: lock unavailable", name)
+                return None
+            if not acquired:
                 return None
         try:
             async with self.database.transaction() as session:

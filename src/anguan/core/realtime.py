@@ -159,6 +159,9 @@ class RealtimeHub:
         """Run one WebSocket connection: authenticate, then handle subscribe/unsubscribe/ping."""
         identity = await authenticate(websocket)
         if identity is None:
+            # Accept first: a close before the handshake reaches a browser as HTTP 403 / code 1006,
+            # and only a real close frame carries 4401 ("sign in again, stop reconnecting").
+            await websocket.accept()
             await websocket.close(code=4401)
             return
         await websocket.accept()

@@ -29,10 +29,12 @@ class TransactionalRoute(APIRoute):
             database: Database = request.app.state.database
             session = database.new_session(write=request.method not in SAFE_METHODS)
             request.state.db_session = session
+            committed = False
             try:
                 response = await original(request)
                 if response.status_code < 400:
                     await session.commit()
+                    committed = True
                 else:
                     await session.rollback()
             except BaseException:
@@ -40,7 +42,11 @@ class TransactionalRoute(APIRoute):
                 raise
             finally:
                 await session.close()
-            await run_after_commit(session)
+            if committed:
+                await run_after_commit(session)
+            else:
+                # Rolled back: the queued events describe changes that never happened.
+                session.info.pop("after_commit", None)
             return response
 
         return handler

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anguan.core.db import MAX_ID
 from anguan.core.errors import (
     Conflict,
     Forbidden,
@@ -42,6 +45,8 @@ from anguan.plant.schemas import (
 router = APIRouter(prefix="/plant", tags=["plant"], route_class=TransactionalRoute)
 READ_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound)
 WRITE_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable)
+# Path ids are validated up front so an id no database can hold is a 422, not a driver error.
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 DRAWING_TYPES = {"image/svg+xml": b"<svg", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
 
 
@@ -86,7 +91,7 @@ async def create_site(
 
 @router.get("/sites/{site_id}", response_model=SiteOut, responses=READ_ERRORS)
 async def get_site(
-    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+    site_id: Id, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
 ) -> SiteOut:
     """One site."""
     return service.site_out(await service.get_site(session, actor, site_id))
@@ -94,7 +99,7 @@ async def get_site(
 
 @router.patch("/sites/{site_id}", response_model=SiteOut, responses=WRITE_ERRORS)
 async def update_site(
-    site_id: int,
+    site_id: Id,
     body: SiteUpdate,
     actor: Actor = Depends(require(P.PLANT_WRITE)),
     session: AsyncSession = Depends(get_session),
@@ -105,7 +110,7 @@ async def update_site(
 
 @router.get("/sites/{site_id}/map", response_model=MapOut, responses=READ_ERRORS)
 async def site_map(
-    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+    site_id: Id, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
 ) -> MapOut:
     """The plant map of a site: drawing, areas and equipment within the caller's scope."""
     return await service.get_map(session, actor, site_id)
@@ -116,7 +121,7 @@ async def site_map(
     responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}, **READ_ERRORS},
 )
 async def site_drawing(
-    site_id: int,
+    site_id: Id,
     request: Request,
     actor: Actor = Depends(require(P.PLANT_READ)),
     session: AsyncSession = Depends(get_session),
@@ -143,7 +148,7 @@ async def site_drawing(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable, PayloadTooLarge),
 )
 async def upload_drawing(
-    site_id: int,
+    site_id: Id,
     file: UploadFile,
     request: Request,
     actor: Actor = Depends(require(P.PLANT_WRITE)),
@@ -168,7 +173,7 @@ async def upload_drawing(
 
 @router.get("/areas", response_model=list[AreaOut], responses=READ_ERRORS)
 async def list_areas(
-    site_id: int | None = Query(None, ge=1),
+    site_id: int | None = Query(None, ge=1, le=MAX_ID),
     actor: Actor = Depends(require(P.PLANT_READ)),
     session: AsyncSession = Depends(get_session),
 ) -> list[AreaOut]:
@@ -189,7 +194,7 @@ async def create_area(
 
 @router.get("/areas/{area_id}", response_model=AreaOut, responses=READ_ERRORS)
 async def get_area(
-    area_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+    area_id: Id, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
 ) -> AreaOut:
     """One area."""
     return AreaOut.model_validate(await service.get_area(session, actor, area_id))
@@ -197,7 +202,7 @@ async def get_area(
 
 @router.patch("/areas/{area_id}", response_model=AreaOut, responses=WRITE_ERRORS)
 async def update_area(
-    area_id: int,
+    area_id: Id,
     body: AreaUpdate,
     request: Request,
     actor: Actor = Depends(require(P.PLANT_WRITE)),
@@ -209,7 +214,7 @@ async def update_area(
 
 @router.delete("/areas/{area_id}", status_code=204, responses=WRITE_ERRORS)
 async def delete_area(
-    area_id: int,
+    area_id: Id,
     request: Request,
     actor: Actor = Depends(require(P.PLANT_WRITE)),
     session: AsyncSession = Depends(get_session),
@@ -239,7 +244,7 @@ async def create_department(
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut, responses=WRITE_ERRORS)
 async def update_department(
-    department_id: int,
+    department_id: Id,
     body: DepartmentUpdate,
     actor: Actor = Depends(require(P.PLANT_WRITE)),
     session: AsyncSession = Depends(get_session),
@@ -250,7 +255,7 @@ async def update_department(
 
 @router.get("/sites/{site_id}/equipment", response_model=list[EquipmentLocationOut], responses=READ_ERRORS)
 async def list_equipment(
-    site_id: int, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
+    site_id: Id, actor: Actor = Depends(require(P.PLANT_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[EquipmentLocationOut]:
     """Equipment locations of a site within the caller's scope."""
     site = await service.get_site(session, actor, site_id)

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from anguan.core.db import MAX_ID
+
 AreaKind = Literal[
     "tank_farm",
     "dike",
@@ -87,12 +89,12 @@ class DepartmentOut(BaseModel):
 class DepartmentIn(BaseModel):
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)
-    parent_id: int | None = Field(default=None, ge=1)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class DepartmentUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    parent_id: int | None = Field(default=None, ge=1)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class AreaOut(BaseModel):
@@ -109,9 +111,9 @@ class AreaOut(BaseModel):
 
 
 class AreaIn(BaseModel):
-    site_id: int = Field(ge=1)
-    parent_id: int | None = Field(default=None, ge=1)
-    department_id: int | None = Field(default=None, ge=1)
+    site_id: int = Field(ge=1, le=MAX_ID)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)
     kind: AreaKind
@@ -122,7 +124,7 @@ class AreaIn(BaseModel):
 class AreaUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     kind: AreaKind | None = None
-    department_id: int | None = Field(default=None, ge=1)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     polygon: list[Coord] | None = Field(default=None, min_length=3, max_length=501)
     description: str | None = Field(default=None, max_length=2000)
 
@@ -140,7 +142,7 @@ class EquipmentLocationOut(BaseModel):
 
 
 class EquipmentLocationIn(BaseModel):
-    site_id: int = Field(ge=1)
+    site_id: int = Field(ge=1, le=MAX_ID)
     tag: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)
     kind: str = Field(min_length=1, max_length=40)

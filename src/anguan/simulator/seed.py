@@ -69,7 +69,6 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
             depts[code] = d
 
     site = (await session.scalars(select(Site).where(Site.code == L.SITE_CODE))).one_or_none()
-    key = files.put(render_svg().encode("utf-8"))
     if site is None:
         site = Site(
             enterprise_id=ent.id,
@@ -82,7 +81,11 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
             rotation_deg=0.0,
         )
         session.add(site)
-    site.drawing_file_key, site.drawing_content_type = key, "image/svg+xml"
+    # Fill in the demo drawing only when there is none: a re-seed (every `serve --demo`) must not
+    # overwrite a drawing someone uploaded since.
+    if site.drawing_file_key is None or not files.exists(site.drawing_file_key):
+        site.drawing_file_key = files.put(render_svg().encode("utf-8"))
+        site.drawing_content_type = "image/svg+xml"
     await session.flush()
 
     areas: dict[str, Area] = {
