@@ -52,6 +52,35 @@ CASES: list[tuple[str, str, str, Any, int, str, Any]] = [
         {"problems": ["outside_site"]},
     ),
     (
+        "sub-area-sticking-out-of-its-parent",
+        "POST",
+        "/areas",
+        lambda i: {
+            "json": _area(i["site"], parent_id=i["TF-01"], polygon=[[250, 300], [280, 300], [280, 330]])
+        },
+        422,
+        "plant.outside_parent",
+        {"code": "TF-01"},
+    ),
+    (
+        "parent-outline-cutting-off-its-dikes",
+        "PATCH",
+        "/areas/{TF-01}",
+        lambda i: {"json": {"polygon": [[40, 220], [140, 220], [140, 372], [40, 372]]}},
+        409,
+        "plant.children_outside",
+        {"codes": ["DK-01", "DK-02"]},
+    ),
+    (
+        "site-shrunk-below-its-areas",
+        "PATCH",
+        "/sites/{site}",
+        lambda i: {"json": {"width_m": 500}},
+        409,
+        "plant.site_too_small",
+        {"codes": ["OF-01", "PU-01", "RD-01", "UT-01"]},
+    ),
+    (
         "polygon-zero-area",
         "POST",
         "/areas",

@@ -147,10 +147,6 @@ def test_polygon_problems(points: list[list[float]], problems: list[str]):
     assert rules.polygon_problems(points, W, H) == problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a vertex touching a non-adjacent edge is not reported (only proper crossings are)",
-)
 def test_vertex_touching_another_edge_is_not_simple():
     """design[D]: a simple polygon has no point where non-adjacent edges meet."""
     touching = [[10, 10], [30, 10], [30, 30], [20, 10], [10, 30]]
@@ -208,3 +204,38 @@ def test_point_in_polygon_ignores_orientation_and_closing_vertex():
 )
 def test_polygon_area(points: list[list[float]], area: float):
     assert rules.polygon_area(points) == pytest.approx(area)
+
+
+def test_edge_folding_back_on_itself_is_not_simple():
+    """design[D]: consecutive collinear edges may not double back over each other."""
+    folded = [[10, 10], [30, 10], [20, 10], [20, 30]]
+    assert rules.polygon_problems(folded, W, H) == ["self_intersecting"]
+
+
+def test_collinear_vertex_on_straight_edge_is_fine():
+    """design[D]: an extra vertex in the middle of a straight edge does not make the polygon non-simple."""
+    assert rules.polygon_problems([[10, 10], [20, 10], [30, 10], [30, 30], [10, 30]], W, H) == []
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        pytest.param([[12, 12], [18, 12], [18, 18], [12, 18]], True, id="design-D-strictly-inside"),
+        pytest.param([[10, 10], [20, 10], [20, 20], [10, 20]], True, id="design-D-equal-to-parent"),
+        pytest.param([[10, 12], [15, 12], [15, 18], [10, 18]], True, id="design-D-sharing-an-edge"),
+        pytest.param([[12, 12], [25, 12], [25, 18], [12, 18]], False, id="design-D-sticking-out"),
+        pytest.param([[30, 30], [35, 30], [35, 35]], False, id="design-D-outside"),
+    ],
+)
+def test_polygon_within(inner, expected):
+    """design[D]: a sub-area (a dike in a tank farm) must lie within its parent area."""
+    outer = [[10, 10], [20, 10], [20, 20], [10, 20]]
+    assert rules.polygon_within(inner, outer) is expected
+
+
+def test_polygon_within_concave_parent_refuses_an_edge_across_the_notch():
+    """design[D]: all vertices inside an L-shaped parent but an edge crossing the notch is refused."""
+    l_shape = [[0, 0], [20, 0], [20, 10], [10, 10], [10, 20], [0, 20]]
+    assert rules.polygon_within([[2, 2], [18, 8], [8, 18]], l_shape) is False
+    assert rules.polygon_within([[2, 2], [18, 2], [2, 18]], l_shape) is True  # touches the inner corner only
+    assert rules.polygon_within([[2, 2], [18, 2], [18, 8], [2, 8]], l_shape) is True

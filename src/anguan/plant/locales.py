@@ -18,6 +18,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "区域边界无效：{problems}",
         "en-US": "The area outline is not valid: {problems}",
     },
+    "plant.outside_parent": {
+        "zh-CN": "子区域必须位于上级区域 {code} 的边界之内",
+        "en-US": "A sub-area must lie within its parent area {code}",
+    },
+    "plant.children_outside": {
+        "zh-CN": "修改后的边界会使子区域 {codes} 落在区域之外",
+        "en-US": "The new outline would leave sub-areas {codes} outside",
+    },
+    "plant.site_too_small": {
+        "zh-CN": "缩小后的图纸范围会使 {codes} 落在厂区之外",
+        "en-US": "The smaller drawing would leave {codes} outside the site",
+    },
     "plant.bad_parent": {"zh-CN": "上级区域无效", "en-US": "The parent area is not valid"},
     "plant.area_has_children": {"zh-CN": "区域下还有子区域", "en-US": "The area still has sub-areas"},
     "plant.outside_site": {

@@ -121,6 +121,20 @@ async def update_site(session: AsyncSession, actor: Actor, site_id: int, body: S
     """Edit a site's name, size or WGS-84 reference."""
     site = await get_site(session, actor, site_id)
     changes = body.model_dump(exclude_unset=True)
+    width = changes.get("width_m") or site.width_m
+    height = changes.get("height_m") or site.height_m
+    if width < site.width_m or height < site.height_m:
+        # A smaller drawing may not cut off what is already drawn on it.
+        outside = [
+            a.code
+            for a in await repo.areas(session, site.id, None)
+            if any(p[0] > width or p[1] > height for p in a.polygon)
+        ]
+        outside += [
+            e.tag for e in await repo.equipment(session, site.id, None) if e.x > width or e.y > height
+        ]
+        if outside:
+            raise Conflict("plant.site_too_small", codes=sorted(outside)[:20])
     for k, v in changes.items():
         if v is not None or k in ("origin_lat", "origin_lon", "rotation_deg"):
             setattr(site, k, v)
@@ -230,6 +244,11 @@ async def create_area(session: AsyncSession, bus: EventBus, actor: Actor, body: 
     await _check_refs(session, site, body.parent_id, body.department_id)
     if await repo.area_by_code(session, site.id, body.code) is not None:
         raise Conflict("plant.code_taken", code=body.code)
+    polygon = _check_polygon(body.polygon, site)
+    if body.parent_id is not None:
+        parent = await session.get(Area, body.parent_id)
+        if parent is not None and not rules.polygon_within(polygon, parent.polygon):
+            raise Unprocessable("plant.outside_parent", code=parent.code)
     area = Area(
         site_id=site.id,
         parent_id=body.parent_id,
@@ -237,7 +256,7 @@ async def create_area(session: AsyncSession, bus: EventBus, actor: Actor, body: 
         code=body.code,
         name=body.name,
         kind=body.kind,
-        polygon=_check_polygon(body.polygon, site),
+        polygon=polygon,
         description=body.description,
         props={},
     )
@@ -266,7 +285,15 @@ async def update_area(
     if "department_id" in changes:
         await _check_refs(session, site, None, changes["department_id"])
     if changes.get("polygon") is not None:
-        changes["polygon"] = _check_polygon(changes["polygon"], site)
+        changes["polygon"] = polygon = _check_polygon(changes["polygon"], site)
+        if area.parent_id is not None:
+            parent = await session.get(Area, area.parent_id)
+            if parent is not None and not rules.polygon_within(polygon, parent.polygon):
+                raise Unprocessable("plant.outside_parent", code=parent.code)
+        children = (await session.scalars(select(Area).where(Area.parent_id == area.id))).all()
+        cut_off = sorted(c.code for c in children if not rules.polygon_within(c.polygon, polygon))
+        if cut_off:
+            raise Conflict("plant.children_outside", codes=cut_off)
     for k, v in changes.items():
         if v is not None or k in ("department_id", "description"):
             setattr(area, k, v)
