@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
@@ -71,6 +71,8 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
 def _web_dist(settings: Settings) -> Path | None:
     candidates = [settings.web_dist] if settings.web_dist else []
     candidates.append(Path("web/dist"))
+    # The repository layout (editable install), whatever the working directory.
+    candidates.append(Path(__file__).resolve().parents[2] / "web" / "dist")
     for c in candidates:
         if c is not None and (c / "index.html").exists():
             return c
@@ -163,15 +165,15 @@ def _mount_spa(app: FastAPI, dist: Path | None) -> None:
     if (dist / "assets").exists():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
     index = dist / "index.html"
-    # Top-level files of the build (favicon, manifest...); anything else is a client-side route.
+    # Top-level files of the build (favicon, manifest...); any other GET is a client-side route.
     top_files = {p.name for p in dist.iterdir() if p.is_file()}
 
-    @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str, request: Request) -> FileResponse:
-        if path.startswith("api/"):
-            from anguan.core.errors import NotFound
-
-            raise NotFound()
+    def spa_page(request: Request) -> Response | None:
+        path = request.url.path.lstrip("/")
+        if request.method not in ("GET", "HEAD") or path == "api" or path.startswith("api/"):
+            return None
         if path in top_files:
             return FileResponse(dist / path)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.state.not_found_fallback = spa_page

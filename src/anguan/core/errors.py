@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -115,7 +115,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(_body(request, "common.validation_error", {"fields": fields}), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        fallback = getattr(request.app.state, "not_found_fallback", None)
+        if exc.status_code == 404 and fallback is not None:
+            # History-mode SPA: a GET for a client-side route is answered with the page, not JSON.
+            page: Response | None = fallback(request)
+            if page is not None:
+                return page
         code = {404: "common.not_found", 405: "common.method_not_allowed"}.get(
             exc.status_code, "common.bad_request"
         )
