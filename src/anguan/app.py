@@ -63,7 +63,7 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
     async def purge_sessions(session):  # type: ignore[no-untyped-def]
         return await identity_repo.purge_sessions(session, utcnow() - timedelta(seconds=1))
 
-    scheduler.add("outbox.deliver", 2.0, deliver_outbox)
+    scheduler.add("outbox.deliver", 2.0, deliver_outbox, probe=bus.outbox_pending)
     scheduler.add("identity.purge_sessions", 600.0, purge_sessions)
     return scheduler
 

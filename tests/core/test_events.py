@@ -273,3 +273,33 @@ async def test_worker_job_delivers_the_outbox_of_a_new_app(sqlite_url: str, tmp_
         assert await app.state.scheduler.run_once("outbox.deliver") == 0
         assert rec.events == [Spilled(tank="T-101", litres=7)]
         assert app.state.scheduler.jobs["outbox.deliver"].last_error is None
+
+
+async def test_two_workers_never_deliver_the_same_outbox_row(db_url: str):
+    """PostgreSQL: rows a worker is delivering are skipped (SKIP LOCKED) by a concurrent worker."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has a single writer: a second worker waits instead of overlapping")
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            for i in range(3):
+                EventBus().emit(session, Spilled(tank=f"T-10{i}", litres=1.0), durable=True)
+        other_counts: list[int] = []
+        other = EventBus()
+        other.subscribe(Spilled, Recorder())
+
+        async def slow_handler(event: DomainEvent) -> None:
+            # While this worker holds its rows, a second worker runs a delivery of its own.
+            if not other_counts:
+                async with db.transaction() as s2:
+                    other_counts.append(await other.deliver_outbox(s2))
+
+        first = EventBus()
+        first.subscribe(Spilled, slow_handler)
+        async with db.transaction() as session:
+            assert await first.deliver_outbox(session) == 3
+        assert other_counts == [0]
+        async with db.transaction(write=False) as session:
+            assert not await first.outbox_pending(session)
+    finally:
+        await db.dispose()

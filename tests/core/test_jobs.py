@@ -148,3 +148,30 @@ async def test_jobs_of_the_app_run_cleanly_on_both_databases(app: Any):
         await scheduler.run_once(name)
         assert scheduler.jobs[name].runs == 1
         assert scheduler.jobs[name].last_error is None, name
+
+
+async def test_probe_without_work_skips_the_write_transaction(database: Database):
+    from anguan.core.jobs import Scheduler
+
+    calls: list[str] = []
+
+    async def probe(session: Any) -> bool:
+        calls.append("probe")
+        return False
+
+    async def work(session: Any) -> str:
+        calls.append("work")
+        return "done"
+
+    scheduler = Scheduler(database)
+    scheduler.add("probed", 1.0, work, probe=probe)
+    assert await scheduler.run_once("probed") == 0
+    assert calls == ["probe"]
+    assert scheduler.jobs["probed"].runs == 1
+
+    async def yes(session: Any) -> bool:
+        return True
+
+    scheduler.add("probed", 1.0, work, probe=yes)
+    assert await scheduler.run_once("probed") == "done"
+    assert calls == ["probe", "work"]

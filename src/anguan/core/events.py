@@ -91,6 +91,15 @@ class EventBus:
 
         after_commit(session, _release)
 
+    async def outbox_pending(self, session: AsyncSession) -> bool:
+        """True when at least one outbox row still waits for delivery."""
+        pending = await session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.attempts < 20)
+            .limit(1)
+        )
+        return pending is not None
+
     async def deliver_outbox(self, session: AsyncSession, *, batch: int = 100) -> int:
         """Deliver pending outbox rows in order; returns how many were delivered."""
         rows = (
@@ -99,6 +108,8 @@ class EventBus:
                 .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.attempts < 20)
                 .order_by(OutboxMessage.id)
                 .limit(batch)
+                # Two workers never take the same rows (PostgreSQL, MariaDB; SQLite has one writer).
+                .with_for_update(skip_locked=True)
             )
         ).all()
         delivered = 0

@@ -31,6 +31,8 @@ class Job:
     interval_s: float
     func: JobFunc
     singleton: bool = True
+    # Cheap read-only check; when it returns a falsy value the run is skipped without a write lock.
+    probe: JobFunc | None = None
     last_run: datetime | None = None
     last_error: str | None = None
     runs: int = 0
@@ -46,13 +48,34 @@ class Scheduler:
     _task: asyncio.Task[None] | None = None
     _redis: object | None = None
 
-    def add(self, name: str, interval_s: float, func: JobFunc, *, singleton: bool = True) -> None:
-        """Register a periodic job."""
-        self.jobs[name] = Job(name, interval_s, func, singleton)
+    def add(
+        self,
+        name: str,
+        interval_s: float,
+        func: JobFunc,
+        *,
+        singleton: bool = True,
+        probe: JobFunc | None = None,
+    ) -> None:
+        """Register a periodic job (with an optional read-only probe that says whether there is work)."""
+        self.jobs[name] = Job(name, interval_s, func, singleton, probe)
 
     async def run_once(self, name: str) -> object:
-        """Run one job now in its own transaction (also used by tests and the CLI)."""
+        """Run one job now in its own transaction; returns what the job returned (0 when its probe found no work)."""
         job = self.jobs[name]
+        if job.probe is not None:
+            try:
+                async with self.database.transaction(write=False) as session:
+                    if not await job.probe(session):
+                        # Nothing to do: the run counts, and it did no work.
+                        job.runs += 1
+                        job.last_run = utcnow()
+                        job.last_error = None
+                        return 0
+            except Exception as exc:
+                job.last_error = f"probe failed: {exc!r}"
+                log.exception("job %s probe failed", name)
+                return None
         lock = None
         if job.singleton and self.redis_url:
             import redis.asyncio as aioredis
