@@ -48,7 +48,7 @@ def register_handlers(bus: EventBus, hub: RealtimeHub) -> None:
 
     async def to_realtime(event: DomainEvent) -> None:
         if event.topic:
-            await hub.publish(event.topic, event.name, event.model_dump(mode="json"))
+            await hub.publish(event.topic, event.name, event.model_dump(mode="json"), event.realtime_scope())
 
     bus.add_sink(to_realtime)
 

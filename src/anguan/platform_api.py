@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Request, Response, UploadFile, WebSocket
 from pydantic import BaseModel
@@ -14,11 +16,13 @@ from anguan import __version__
 from anguan.core.db import MAX_ID
 from anguan.core.errors import Forbidden, NotAuthenticated, NotFound, PayloadTooLarge, error_responses
 from anguan.core.files import LocalFileStore, StoredFile
-from anguan.core.realtime import RealtimeHub
+from anguan.core.realtime import RealtimeHub, WsIdentity
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.identity import permissions as P
+from anguan.identity import repository as identity_repo
 from anguan.identity.deps import current_actor, require, websocket_identity
-from anguan.identity.schemas import Actor
+from anguan.identity.schemas import Actor, Scope
+from anguan.plant import repository as plant_repo
 
 router = APIRouter(tags=["platform"], route_class=TransactionalRoute)
 ws_router = APIRouter()
@@ -126,8 +130,47 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+def _same_origin(websocket: WebSocket) -> bool:
+    """Refuse cross-site WebSocket hijacking: a browser's Origin must name this host."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser
+    return urlsplit(origin).netloc.lower() == (websocket.headers.get("host") or "").lower()
+
+
+async def _ws_identity(websocket: WebSocket) -> WsIdentity | None:
+    """Authenticate the socket, then snapshot the caller's data scope for event filtering."""
+    if websocket.query_params.get("token") is None and not _same_origin(websocket):
+        return None
+    identity = await websocket_identity(websocket)
+    if identity is None:
+        return None
+    database = websocket.app.state.database
+    async with database.transaction(write=False) as session:
+        found = await identity_repo.session_with_user(session, identity.session_key)
+        if found is None:
+            return None
+        auth, _user = found
+        scopes = await identity_repo.scopes_of(session, auth.user_id)
+        actor = Actor(
+            user_id=auth.user_id,
+            username=_user.username,
+            permissions=identity.permissions,
+            scopes=tuple(Scope(kind=g.kind, ref_id=g.ref_id) for g in scopes),
+            session_id=auth.id,
+            session_kind=auth.kind,
+        )
+        areas = await plant_repo.visible_area_ids(session, actor)
+        sites = await plant_repo.visible_site_ids(session, actor)
+    return replace(
+        identity,
+        site_ids=None if sites is None else frozenset(sites),
+        area_ids=None if areas is None else frozenset(areas),
+    )
+
+
 @ws_router.websocket("/api/v1/ws")
 async def realtime(websocket: WebSocket) -> None:
     """Realtime events: send {"op":"subscribe","topics":[...]} after connecting."""
     hub: RealtimeHub = websocket.app.state.hub
-    await hub.serve(websocket, websocket_identity)
+    await hub.serve(websocket, _ws_identity)

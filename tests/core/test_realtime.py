@@ -133,6 +133,7 @@ async def test_area_edit_through_the_api_is_pushed_to_subscribers(server_app: An
     tokens = await issue_tokens(database, ["contractor", "leader", "admin", "operator"])
     async with serve(server_app) as host:
         watcher = await _subscribed(host, tokens["contractor"], ["plant"])
+        overseer = await _subscribed(host, tokens["admin"], ["plant"])
         bystander = await _socket(host, tokens["leader"])  # connected, not subscribed
         await recv_json(bystander)
         async with httpx.AsyncClient(base_url=f"http://{host}") as http:
@@ -163,9 +164,14 @@ async def test_area_edit_through_the_api_is_pushed_to_subscribers(server_app: An
                 f"/api/v1/plant/areas/{ids['GT-02']}", headers={"Authorization": f"Bearer {tokens['admin']}"}
             )
             assert r.status_code == 204
-            msg = await recv_json(watcher)
+            # The unrestricted admin hears about both areas; the contractor (scope: TF-01) only about
+            # its own: a gate outside its data scope stays invisible in realtime too.
+            assert (await recv_json(overseer))["data"]["area_id"] == ids["TF-01"]
+            msg = await recv_json(overseer)
             assert msg["data"] == {"area_id": ids["GT-02"], "site_id": ids["HB-01"], "change": "deleted"}
+            await _nothing_pending(watcher)
         await watcher.close()
+        await overseer.close()
         await bystander.close()
 
 
@@ -243,3 +249,22 @@ async def test_redis_fans_events_and_revocations_out_between_two_instances(
             assert await _closed_with(ws_leader) == 4401
             await _nothing_pending(ws_b)
         await ws_b.close()
+
+
+async def test_cookie_socket_from_a_foreign_origin_is_refused(server_app: Any):
+    """Cross-site WebSocket hijacking: the session cookie alone must not open a socket for another site."""
+    async with serve(server_app) as host, httpx.AsyncClient(base_url=f"http://{host}") as http:
+        cookie = await _login(http, "admin")
+        evil = await connect(
+            f"ws://{host}{WS}",
+            additional_headers={"Cookie": f"anguan_session={cookie}", "Origin": "http://evil.example"},
+            open_timeout=10,
+        )
+        assert await _closed_with(evil) == 4401
+        good = await connect(
+            f"ws://{host}{WS}",
+            additional_headers={"Cookie": f"anguan_session={cookie}", "Origin": f"http://{host}"},
+            open_timeout=10,
+        )
+        assert (await recv_json(good))["op"] == "hello"
+        await good.close()

@@ -456,6 +456,28 @@ CASES: list[tuple[str, str, str, Any, int, str, Any]] = [
         {},
     ),
     (
+        "drawing-svg-with-onload-handler",
+        "PUT",
+        "/sites/{site}/drawing",
+        lambda i: _drawing("plan.svg", SVG.replace(b"<rect", b'<rect onload="alert(1)"'), "image/svg+xml"),
+        422,
+        "plant.bad_drawing",
+        {},
+    ),
+    (
+        "drawing-svg-with-foreign-object",
+        "PUT",
+        "/sites/{site}/drawing",
+        lambda i: _drawing(
+            "plan.svg",
+            SVG.replace(b"<rect", b"<foreignObject><div>x</div></foreignObject><rect"),
+            "image/svg+xml",
+        ),
+        422,
+        "plant.bad_drawing",
+        {},
+    ),
+    (
         "drawing-svg-with-javascript-link",
         "PUT",
         "/sites/{site}/drawing",

@@ -33,6 +33,10 @@ class DomainEvent(BaseModel):
     # Realtime topic the event is pushed to (None keeps it server-side).
     topic: ClassVar[str | None] = None
 
+    def realtime_scope(self) -> dict[str, int] | None:
+        """The site/area the event is about, so realtime delivery honours data scopes (None: everyone)."""
+        return None
+
 
 Handler = Callable[[DomainEvent], Awaitable[None]]
 

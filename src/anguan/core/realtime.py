@@ -34,6 +34,9 @@ class Subscriber:
     user_id: int
     session_key: str
     permissions: frozenset[str]
+    # Data scope snapshot taken at connect time (None: unrestricted).
+    site_ids: frozenset[int] | None = None
+    area_ids: frozenset[int] | None = None
     topics: set[str] = field(default_factory=set)
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
 
@@ -45,6 +48,21 @@ class WsIdentity:
     user_id: int
     session_key: str
     permissions: frozenset[str]
+    site_ids: frozenset[int] | None = None
+    area_ids: frozenset[int] | None = None
+
+
+def in_scope(
+    scope: dict[str, Any] | None, site_ids: frozenset[int] | None, area_ids: frozenset[int] | None
+) -> bool:
+    """Whether an event about a site/area may reach a subscriber with this data scope."""
+    if not scope or (site_ids is None and area_ids is None):
+        return True
+    area_id = scope.get("area_id")
+    if area_id is not None:
+        return area_ids is not None and area_id in area_ids
+    site_id = scope.get("site_id")
+    return site_id is None or (site_ids is not None and site_id in site_ids)
 
 
 Authenticator = Callable[[WebSocket], Awaitable[WsIdentity | None]]
@@ -125,9 +143,11 @@ class RealtimeHub:
                 continue
             self._deliver_local(envelope)
 
-    async def publish(self, topic: str, name: str, data: Any) -> None:
-        """Send an event to every subscriber of `topic` on every replica."""
+    async def publish(self, topic: str, name: str, data: Any, scope: dict[str, Any] | None = None) -> None:
+        """Send an event to every subscriber of `topic`, on every replica, whose data scope covers `scope`."""
         envelope = {"op": "event", "topic": topic, "name": name, "data": data, "ts": utcnow().isoformat()}
+        if scope:
+            envelope["scope"] = scope
         await self._fan_out(envelope)
 
     async def revoke_session(self, session_key: str) -> None:
@@ -147,8 +167,11 @@ class RealtimeHub:
                     sub.queue.put_nowait(json.dumps({"op": "revoked"}))
             return
         topic = str(envelope.get("topic", ""))
+        scope = envelope.pop("scope", None)
         text = json.dumps(envelope, default=str, ensure_ascii=False)
         for sub in list(self._subs):
+            if not in_scope(scope, sub.site_ids, sub.area_ids):
+                continue
             if any(topic == t or topic.startswith(t + ".") for t in sub.topics):
                 try:
                     sub.queue.put_nowait(text)
@@ -165,7 +188,14 @@ class RealtimeHub:
             await websocket.close(code=4401)
             return
         await websocket.accept()
-        sub = Subscriber(websocket, identity.user_id, identity.session_key, identity.permissions)
+        sub = Subscriber(
+            websocket,
+            identity.user_id,
+            identity.session_key,
+            identity.permissions,
+            site_ids=identity.site_ids,
+            area_ids=identity.area_ids,
+        )
         self._subs.add(sub)
         sender = asyncio.create_task(self._sender(sub))
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
@@ -47,6 +48,10 @@ READ_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound)
 WRITE_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable)
 # Path ids are validated up front so an id no database can hold is a 422, not a driver error.
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Active content in an SVG drawing: scripts, event handlers, javascript: URLs, embedded HTML.
+ACTIVE_SVG = re.compile(
+    rb"<\s*script|javascript\s*:|[\s/\"']on[a-z]+\s*=|<\s*foreignobject|<\s*iframe", re.IGNORECASE
+)
 DRAWING_TYPES = {"image/svg+xml": b"<svg", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
 
 
@@ -164,7 +169,7 @@ async def upload_drawing(
     head = data[:512].lstrip()
     if magic is None or not (head.startswith(magic) or (ctype == "image/svg+xml" and b"<svg" in head)):
         raise Unprocessable("plant.bad_drawing")
-    if ctype == "image/svg+xml" and (b"<script" in data.lower() or b"javascript:" in data.lower()):
+    if ctype == "image/svg+xml" and ACTIVE_SVG.search(data):
         raise Unprocessable("plant.bad_drawing")
     await service.get_site(session, actor, site_id)
     key = request.app.state.files.put(data)

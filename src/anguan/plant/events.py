@@ -15,3 +15,7 @@ class AreaChanged(DomainEvent):
     area_id: int
     site_id: int
     change: Literal["created", "updated", "deleted"]
+
+    def realtime_scope(self) -> dict[str, int] | None:
+        """Only subscribers who can see the area hear about it."""
+        return {"site_id": self.site_id, "area_id": self.area_id}

@@ -3,6 +3,11 @@ import { computed, reactive, ref } from 'vue'
 import type { AuditEntry, AuditVerify } from '@/api/types'
 import { auditApi } from '../api'
 
+export interface SortChange {
+  prop: string | null
+  order: 'ascending' | 'descending' | null
+}
+
 export function useAuditLog() {
   const filters = reactive({ actor: '', action: '', result: '', since: '', until: '' })
   // desktop uses one range picker, phones two single pickers (the range popup is too wide)
@@ -59,7 +64,7 @@ export function useAuditLog() {
   }
 
   /** Table header sorting; the backend sorts audit entries by seq or ts (default -seq). */
-  function onSortChange({ prop, order }: { prop: string | null; order: 'ascending' | 'descending' | null }): void {
+  function onSortChange({ prop, order }: SortChange): void {
     const key = prop === 'seq' || prop === 'ts' ? prop : null
     sort.value = key && order ? (order === 'descending' ? `-${key}` : key) : undefined
     search()
