@@ -109,10 +109,11 @@ async def download_file(
     actor: Actor = Depends(current_actor),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
-    """Download an attachment."""
+    """Download an attachment (its uploader only, until a module links it to a record others may read)."""
     row = await session.get(StoredFile, file_id)
     store: LocalFileStore = request.app.state.files
-    if row is None or not store.exists(row.key):
+    # Someone else's file answers like a missing one, so ids cannot be probed.
+    if row is None or row.created_by != actor.user_id or not store.exists(row.key):
         raise NotFound()
     return Response(
         store.get(row.key),

@@ -94,7 +94,10 @@ async def test_upload_and_download_round_trip(app: Any, callers: Any):
     r = await inspector.post("/api/v1/files", files={"file": ("巡检 照片.jpg", data, "image/jpeg")})
     assert r.status_code == 201, r.text
     file_id = r.json()["id"]
+    # Another user cannot fetch it by guessing the id: it answers like a missing file.
     r = await contractor.get(f"/api/v1/files/{file_id}")
+    assert r.status_code == 404 and r.json()["code"] == "common.not_found"
+    r = await inspector.get(f"/api/v1/files/{file_id}")
     assert r.status_code == 200
     assert r.content == data
     # Served as a download, never rendered inline with the uploader's content type.
