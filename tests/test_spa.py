@@ -51,3 +51,12 @@ async def test_api_and_non_get_misses_stay_json(spa_client, method, path, status
     r = await spa_client.request(method, path)
     assert r.status_code == status
     assert r.json()["code"] == code
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health", "/api/v1/nothing-here"])
+async def test_security_headers_on_pages_and_api(spa_client, path):
+    r = await spa_client.get(path)
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-eval" not in csp

@@ -138,6 +138,11 @@ def page(browser: object, server: str, viewport: tuple[str, dict[str, int]]) -> 
     pg.set_default_timeout(15000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation only shows in the console: treat it as an error too.
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "Refused to" in msg.text else None,
+    )
     pg.viewport_name = name  # type: ignore[attr-defined]
     yield pg
     ctx.close()
