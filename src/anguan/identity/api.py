@@ -37,8 +37,8 @@ from anguan.identity.schemas import (
     RoleOut,
     RolesIn,
     RoleUpdate,
-    ScopesIn,
     Scope,
+    ScopesIn,
     SessionOut,
     TokenIn,
     TokenOut,
@@ -330,7 +330,8 @@ async def set_scopes(
 async def unlock_user(
     user_id: int,
     request: Request,
-    actor: Actor = Depends(require(P.USER_WRITE)),
+    # Account administration (system) or security policy (security): both 三员 may lift a lockout.
+    actor: Actor = Depends(require(P.USER_WRITE, P.SESSION_MANAGE)),
     session: AsyncSession = Depends(get_session),
 ) -> UserOut:
     """Lift a lockout."""

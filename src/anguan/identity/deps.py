@@ -60,22 +60,24 @@ async def current_actor(request: Request, session: AsyncSession = Depends(get_se
     return actor
 
 
-def require(permission: str) -> Callable[..., Awaitable[Actor]]:
-    """Dependency: the caller must hold `permission` (403 common.forbidden, audited as denied)."""
+def require(permission: str, *alternatives: str) -> Callable[..., Awaitable[Actor]]:
+    """Dependency: the caller must hold `permission` or an alternative (403 common.forbidden, audited)."""
+    accepted = (permission, *alternatives)
+    label = " | ".join(accepted)
 
     async def dependency(
         request: Request, actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
     ) -> Actor:
-        if permission not in actor.permissions:
+        if actor.permissions.isdisjoint(accepted):
             await session.rollback()  # release the request's lock before the side transaction
             await record_now(
                 identity_context(request).database,
                 AuditActor(actor.user_id, actor.username, actor.ip),
                 "access.denied",
                 result="denied",
-                detail={"permission": permission, "method": request.method, "path": request.url.path},
+                detail={"permission": label, "method": request.method, "path": request.url.path},
             )
-            raise Forbidden("common.forbidden", permission=permission)
+            raise Forbidden("common.forbidden", permission=label)
         return actor
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"

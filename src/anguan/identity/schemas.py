@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 ScopeKind = Literal["all", "site", "area", "department"]
+# The address must also fit the 120-character column (an EmailStr alone allows 254).
+Email = Annotated[EmailStr, Field(max_length=120)]
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]{3,64}$"
 
 
@@ -114,7 +116,7 @@ class UserCreate(BaseModel):
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=256)
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
     department_id: int | None = Field(default=None, ge=1)
     locale: Literal["zh-CN", "en-US"] = "zh-CN"
@@ -122,11 +124,23 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=80)
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
     department_id: int | None = Field(default=None, ge=1)
     is_active: bool | None = None
     locale: Literal["zh-CN", "en-US"] | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> UserUpdate:
+        # None means "leave unchanged" only when omitted; an explicit null would hit a NOT NULL column.
+        nulled = [
+            f
+            for f in ("display_name", "is_active", "locale")
+            if f in self.model_fields_set and getattr(self, f) is None
+        ]
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null")
+        return self
 
 
 class RolesIn(BaseModel):

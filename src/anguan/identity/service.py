@@ -165,7 +165,9 @@ async def _login_failed(ctx: IdentityContext, user_id: int | None, who: AuditAct
     async with ctx.database.transaction() as s:
         detail: dict[str, object] = {"reason": reason}
         if user_id is not None:
-            u = await s.get(User, user_id)
+            # Row lock: concurrent failures must each count (on PostgreSQL they otherwise overwrite
+            # one another and a parallel brute force never reaches the lockout).
+            u = await s.get(User, user_id, with_for_update=True)
             if u is not None:
                 u.failed_logins, u.locked_until = rules.after_failed_login(
                     u.failed_logins, utcnow(), ctx.policy
@@ -414,6 +416,9 @@ async def get_user_scoped(session: AsyncSession, actor: Actor, user_id: int) -> 
 
 async def _check_department(session: AsyncSession, actor: Actor, department_id: int | None) -> None:
     if department_id is None:
+        # A department-scoped caller would lose sight of a user it puts outside every department.
+        if not actor.all_data:
+            raise Forbidden("identity.out_of_scope")
         return
     exists = await session.scalar(select(_department.c.id).where(_department.c.id == department_id))
     if exists is None:
@@ -520,8 +525,11 @@ async def set_roles(session: AsyncSession, actor: Actor, user_id: int, codes: li
 async def set_scopes(session: AsyncSession, actor: Actor, user_id: int, scopes: list[Scope]) -> User:
     """Replace a user's data scopes; a caller can only grant within its own scope."""
     user = await get_user_scoped(session, actor, user_id)
-    if not actor.all_data and any(s.kind == "all" for s in scopes):
-        raise Forbidden("identity.out_of_scope")
+    if not actor.all_data:
+        # Within its own scope only: department grants inside the caller's department subtree.
+        own = await department_subtree(session, actor.scope_ids("department"))
+        if any(s.kind != "department" or s.ref_id not in own for s in scopes):
+            raise Forbidden("identity.out_of_scope")
     for s in scopes:
         if s.kind != "all" and s.ref_id is not None:
             tbl = {"site": "plant_site", "area": "plant_area", "department": "plant_department"}[s.kind]
