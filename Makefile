@@ -24,16 +24,9 @@ web/dist/index.html: web/node_modules/.stamp $(WEB_SRC)
 
 web: web/dist/index.html
 
-## make run: set up, build the SPA, migrate, seed the demo plant and start Anguan on SQLite under ./var/
+## make run: set up, build the SPA, then migrate, seed the demo plant (idempotent) and start Anguan
+## on SQLite under ./var/; it prints the URL and the demo logins
 run: venv web
-	$(BIN)/anguan migrate
-	$(BIN)/anguan seed-demo
-	@echo ""
-	@echo "  Anguan 安管  →  http://127.0.0.1:8000/"
-	@echo "  Demo logins (password Anguan@2026):"
-	@echo "    admin (系统管理员)  secadmin (安全管理员)  auditor (审计管理员)  safety (安全主管)"
-	@echo "    leader (班组长)  operator (操作员)  inspector (巡检员)  contractor (承包商)"
-	@echo ""
 	$(BIN)/anguan serve --demo
 
 ## make test: set up and run every check and test (API on SQLite and PostgreSQL, MariaDB smoke, browser)

@@ -136,7 +136,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         migrate.upgrade(settings.db.url)
         asyncio.run(_seed())
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"Anguan at http://{host}:{port}/  (API docs http://{host}:{port}/api/docs)", flush=True)
+    print(
+        f"\n  Anguan 安管  →  http://{host}:{port}/   (API docs: http://{host}:{port}/api/docs)", flush=True
+    )
+    if args.demo:
+        from anguan.simulator.seed import DEMO_PASSWORD, DEMO_USERS
+
+        print(f"  Demo logins (password {DEMO_PASSWORD}):", flush=True)
+        for u in DEMO_USERS:
+            print(f"    {u.username:<11} {u.display_name}", flush=True)
+    print("", flush=True)
     uvicorn.run(
         "anguan.app:create_app",
         factory=True,
