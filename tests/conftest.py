@@ -52,6 +52,11 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(msg)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API holds an event loop while its browser is open."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace("\\", "/"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for name, why in SKIPPED.items():
         terminalreporter.write_line(

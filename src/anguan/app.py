@@ -69,12 +69,11 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
 
 
 def _web_dist(settings: Settings) -> Path | None:
-    candidates = [settings.web_dist] if settings.web_dist else []
-    candidates.append(Path("web/dist"))
-    # The repository layout (editable install), whatever the working directory.
-    candidates.append(Path(__file__).resolve().parents[2] / "web" / "dist")
-    for c in candidates:
-        if c is not None and (c / "index.html").exists():
+    """The built SPA: the configured folder, else ./web/dist, else the repository's web/dist."""
+    if settings.web_dist is not None:
+        return settings.web_dist if (settings.web_dist / "index.html").exists() else None
+    for c in (Path("web/dist"), Path(__file__).resolve().parents[2] / "web" / "dist"):
+        if (c / "index.html").exists():
             return c
     return None
 

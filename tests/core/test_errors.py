@@ -153,6 +153,8 @@ async def test_api_404_stays_json_whether_or_not_the_spa_is_served(
         (dist / "favicon.ico").write_bytes(b"ico")
         (dist / "assets" / "app.js").write_text("console.log(1)")
         extra["web_dist"] = dist
+    else:
+        extra["web_dist"] = tmp_path / "not-built"  # configured, but nothing there
     async with running_app(settings_for(tmp_path, sqlite_url, files_root, **extra)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:

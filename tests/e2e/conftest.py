@@ -104,7 +104,7 @@ def server(
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
     """Debian's Chromium under Playwright (after the server: Playwright's sync API owns the event loop)."""
     _need(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
