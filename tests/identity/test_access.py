@@ -83,7 +83,8 @@ SIGNED_IN = [
     Endpoint("DELETE", "/auth/sessions/1", ()),
     Endpoint("POST", "/auth/tokens", (), {"name": "gateway"}),
     Endpoint("POST", "/auth/totp/setup", ()),
-    Endpoint("POST", "/auth/totp/confirm?secret=JBSWY3DPEHPK3PXP", (), {"code": "123456"}),
+    Endpoint("POST", "/auth/totp/confirm", (), {"code": "123456"}),
+    Endpoint("DELETE", "/auth/totp", (), {"code": "123456"}),
 ]
 
 
@@ -158,9 +159,10 @@ async def test_role_lacking_permission_is_403_and_audited(plant: Plant, ep: Endp
     (row,) = rows
     assert (row["action"], row["result"], row["actor"]) == ("access.denied", "denied", who)
     assert row["detail"] == {
-        "permission": " | ".join(ep.permissions),
+        "code": "common.forbidden",
         "method": ep.method,
         "path": ep.url(plant).split("?")[0],
+        "params": {"permission": " | ".join(ep.permissions)},
     }
 
 

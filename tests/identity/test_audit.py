@@ -33,7 +33,12 @@ async def test_login_failure_logout_and_denial_are_recorded(plant: Plant):
     ]
     assert rows[0]["detail"] == {"reason": "bad_credentials"}
     assert rows[1]["target_type"] == "session" and rows[1]["target_id"] == rows[3]["target_id"]
-    assert rows[2]["detail"]["permission"] == P.USER_READ
+    assert rows[2]["detail"] == {
+        "code": "common.forbidden",
+        "method": "GET",
+        "path": "/api/v1/users",
+        "params": {"permission": P.USER_READ},
+    }
 
 
 async def test_permission_changes_are_recorded_with_before_and_after(plant: Plant):

@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from tests.identity.conftest import Plant, assert_error, dump, new_user_body
+from tests.identity.conftest import (
+    IDENTITY_TABLES,
+    Plant,
+    assert_error,
+    audit_rows,
+    dump,
+    last_seq,
+    new_user_body,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="package")
 
@@ -66,10 +74,15 @@ async def test_cookie_write_without_the_right_csrf_header_is_refused(
         "other-session": plant.clients["auditor"].client.cookies.get("anguan_csrf"),
     }[header]
     url = await _url(plant, path)
-    before = await dump(plant.app)
+    before = await dump(plant.app, IDENTITY_TABLES)
+    seq = await last_seq(plant.app)
     r = await _send(plant.clients[who], method, url, body, csrf)
     assert_error(r, 403, "common.csrf_failed")
-    assert await dump(plant.app) == before
+    assert await dump(plant.app, IDENTITY_TABLES) == before
+    # GB/T 22239-2019 8.1.4.3: the refusal is audited once, under the session's user.
+    rows = await audit_rows(plant.app, seq)
+    assert [(a["action"], a["result"], a["actor"]) for a in rows] == [("access.denied", "denied", who)]
+    assert rows[0]["detail"] == {"code": "common.csrf_failed", "method": method, "path": url, "params": {}}
     # The session itself is unharmed.
     assert (await plant.clients[who].get("/api/v1/auth/me")).status_code == 200
 

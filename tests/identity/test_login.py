@@ -328,3 +328,148 @@ async def test_password_older_than_90_days_must_be_changed(make_client, app, clo
     assert r.status_code == 200 and r.json()["must_change_password"] is True
     (login,) = await audit_rows(app, seq)
     assert login["detail"] == {"password_expired": True}
+
+
+# ---------------------------------------------------------------- 8.1.4.1 a) usernames are case-insensitive
+
+
+async def test_username_is_case_insensitive(make_client, app, fast_hashing):
+    api = await make_client()
+    r = await api.login("Admin")
+    assert r.status_code == 200, r.text
+    assert r.json()["username"] == "admin"
+    # A wrong password under any spelling counts against the one account.
+    assert_error(await (await make_client()).login("ADMIN", WRONG), 401, "identity.invalid_credentials")
+    assert await scalar(app, "SELECT failed_logins FROM identity_user WHERE username = 'admin'") == 1
+    # New names are stored lower-case and found in any case.
+    r = await api.post(
+        "/api/v1/users", json={"username": "Li.Ming", "display_name": "李明", "password": "First#Pass2026"}
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["username"] == "li.ming"
+    assert (
+        await scalar(app, "SELECT username FROM identity_user WHERE id = :i", i=r.json()["id"]) == "li.ming"
+    )
+    assert (await (await make_client()).login("LI.MING", "First#Pass2026")).status_code == 200
+
+
+# ---------------------------------------------------------------- 8.1.4.1 b) a lockout refuses new sign-ins only
+
+
+async def test_lockout_does_not_end_existing_sessions(make_client, app, clock):
+    """Five wrong passwords under someone's name must not sign them out (they only block new sign-ins)."""
+    victim = await make_client("operator")
+    attacker = await make_client()
+    for _ in range(5):
+        assert_error(await attacker.login("operator", WRONG), 401, "identity.invalid_credentials")
+    seq = await last_seq(app)
+    assert (await victim.get("/api/v1/auth/me")).status_code == 200
+    assert (await victim.get("/api/v1/plant/sites")).status_code == 200
+    assert await audit_rows(app, seq) == []
+    assert_error(await attacker.login("operator"), 423, "identity.account_locked")
+
+
+async def test_a_disabled_account_ends_its_sessions_and_says_so(make_client, app):
+    victim = await make_client("operator")
+    await execute(app, "UPDATE identity_user SET is_active = :f WHERE username = 'operator'", f=False)
+    seq = await last_seq(app)
+    body = assert_error(await victim.get("/api/v1/auth/me"), 401, "identity.session_expired")
+    assert body["params"]["reason"] == "user_disabled"
+    assert [(a["action"], a["detail"]) for a in await audit_rows(app, seq)] == [
+        ("identity.session_ended", {"reason": "user_disabled"})
+    ]
+
+
+async def test_wrong_old_password_counts_toward_the_lockout(make_client, app, clock, fast_hashing):
+    api = await make_client("operator")
+    seq = await last_seq(app)
+    for n in range(1, 5):
+        assert_error(await _change(api, WRONG, "Second#Pass1"), 403, "identity.bad_old_password")
+        assert await scalar(app, "SELECT failed_logins FROM identity_user WHERE username = 'operator'") == n
+    assert_error(await _change(api, WRONG, "Second#Pass1"), 403, "identity.bad_old_password")
+    locked_at = clock.now()
+    rows = await audit_rows(app, seq)
+    # Audited once each, as failed password changes (no separate access.denied), the fifth locking.
+    assert [(a["action"], a["result"], a["actor"]) for a in rows] == [
+        ("identity.password_changed", "failed", "operator")
+    ] * 4 + [
+        ("identity.account_locked", "ok", "operator"),
+        ("identity.password_changed", "failed", "operator"),
+    ]
+    assert rows[-1]["detail"] == {
+        "reason": "bad_old_password",
+        "locked_until": (locked_at + timedelta(minutes=15)).isoformat(),
+    }
+    # New sign-ins are refused; this session goes on, but proves no password until the lock ends.
+    assert_error(await (await make_client()).login("operator"), 423, "identity.account_locked")
+    assert (await api.get("/api/v1/auth/me")).status_code == 200
+    seq = await last_seq(app)
+    assert_error(await _change(api, DEMO_PASSWORD, "Second#Pass1"), 423, "identity.account_locked")
+    assert [(a["action"], a["result"], a["detail"]) for a in await audit_rows(app, seq)] == [
+        ("identity.password_changed", "denied", {"reason": "locked"})
+    ]
+    clock.advance(timedelta(minutes=15))
+    assert (await api.get("/api/v1/auth/me")).status_code == 200
+    assert (await _change(api, DEMO_PASSWORD, "Second#Pass1")).status_code == 204
+    assert await scalar(app, "SELECT failed_logins FROM identity_user WHERE username = 'operator'") == 0
+
+
+# ---------------------------------------------------------------- realtime revocation follows the commit
+
+
+@pytest.fixture
+def revocations(app, monkeypatch):
+    """Spy on the hub: for each revoked token hash, whether its revocation was already committed."""
+    seen: list[tuple[str, bool]] = []
+
+    async def spy(token_hash: str) -> None:
+        # A separate connection sees only committed rows.
+        revoked_at = await scalar(
+            app, "SELECT revoked_at FROM identity_session WHERE token_hash = :h", h=token_hash
+        )
+        seen.append((token_hash, revoked_at is not None))
+
+    monkeypatch.setattr(app.state.hub, "revoke_session", spy)
+    return seen
+
+
+def _hash(api) -> str:
+    return hashlib.sha256(api.client.cookies.get("anguan_session").encode()).hexdigest()
+
+
+async def test_logout_closes_sockets_after_the_commit(make_client, revocations):
+    api = await make_client("operator")
+    h = _hash(api)
+    assert (await api.post("/api/v1/auth/logout")).status_code == 204
+    assert revocations == [(h, True)]
+
+
+@sqlite_only
+async def test_revoking_a_session_closes_its_sockets_after_the_commit(make_client, revocations):
+    a, b = await make_client("operator"), await make_client("operator")
+    other = next(s for s in (await a.get("/api/v1/auth/sessions")).json() if not s["current"])
+    assert (await a.delete(f"/api/v1/auth/sessions/{other['id']}")).status_code == 204
+    assert revocations == [(_hash(b), True)]
+
+
+async def test_disable_and_reset_close_sockets_after_the_commit(make_client, app, revocations, fast_hashing):
+    admin = await make_client("admin")
+    victim = await make_client("operator")
+    uid = await user_id(app, "operator")
+    assert (await admin.patch(f"/api/v1/users/{uid}", json={"is_active": False})).status_code == 200
+    assert revocations == [(_hash(victim), True)]
+    assert (await admin.patch(f"/api/v1/users/{uid}", json={"is_active": True})).status_code == 200
+    revocations.clear()
+    victim = await make_client("operator")
+    r = await admin.post(f"/api/v1/users/{uid}/reset-password", json={"new_password": "Temp#Pass2026"})
+    assert r.status_code == 204, r.text
+    assert revocations == [(_hash(victim), True)]
+
+
+@sqlite_only
+async def test_password_change_closes_the_other_sessions_sockets_after_the_commit(
+    make_client, revocations, fast_hashing
+):
+    here, there = await make_client("operator"), await make_client("operator")
+    assert (await _change(here, DEMO_PASSWORD, "Second#Pass1")).status_code == 204
+    assert revocations == [(_hash(there), True)]

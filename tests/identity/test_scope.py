@@ -10,7 +10,27 @@ from __future__ import annotations
 import pytest
 
 from anguan.identity import permissions as P
-from tests.identity.conftest import assert_error, dept_id, dump, new_user_body, sqlite_only, user_id
+from tests.identity.conftest import (
+    IDENTITY_TABLES,
+    assert_error,
+    audit_rows,
+    dept_id,
+    dump,
+    last_seq,
+    new_user_body,
+    sqlite_only,
+    user_id,
+)
+
+
+async def assert_refusals_audited(app, seq: int, who: str, paths: list[tuple[str, str]]) -> None:
+    """GB/T 22239-2019 8.1.4.3: each out-of-scope refusal since `seq` is one access.denied entry, and nothing else."""
+    rows = await audit_rows(app, seq)
+    assert [(a["action"], a["result"], a["actor"]) for a in rows] == [("access.denied", "denied", who)] * len(
+        paths
+    )
+    assert [(a["detail"]["method"], a["detail"]["path"]) for a in rows] == paths
+    assert {a["detail"]["code"] for a in rows} == {"identity.out_of_scope"}
 
 
 async def _grant(secadmin, app, username: str, base_role: str, code: str, permissions: list[str]) -> None:
@@ -63,8 +83,9 @@ async def test_reading_or_editing_outside_the_scope_is_403(scoped, app):
     leader = scoped["leader"]
     for outsider in ("admin", "safety", "inspector", "contractor"):
         uid = await user_id(app, outsider)
+        seq = await last_seq(app)
         assert_error(await leader.get(f"/api/v1/users/{uid}"), 403, "identity.out_of_scope")
-        before = await dump(app)
+        before = await dump(app, IDENTITY_TABLES)
         assert_error(
             await leader.patch(f"/api/v1/users/{uid}", json={"display_name": "x"}),
             403,
@@ -76,7 +97,14 @@ async def test_reading_or_editing_outside_the_scope_is_403(scoped, app):
             "identity.out_of_scope",
         )
         assert_error(await leader.post(f"/api/v1/users/{uid}/unlock"), 403, "identity.out_of_scope")
-        assert await dump(app) == before
+        assert await dump(app, IDENTITY_TABLES) == before
+        base = f"/api/v1/users/{uid}"
+        await assert_refusals_audited(
+            app,
+            seq,
+            "leader",
+            [("GET", base), ("PATCH", base), ("POST", base + "/reset-password"), ("POST", base + "/unlock")],
+        )
     # Inside the scope (and oneself) is fine.
     op = await user_id(app, "operator")
     assert (await leader.get(f"/api/v1/users/{op}")).json()["username"] == "operator"
@@ -90,13 +118,17 @@ async def test_users_cannot_be_created_or_moved_outside_the_scope(scoped, app):
     leader = scoped["leader"]
     syn, stor = await dept_id(app, "SYN"), await dept_id(app, "STOR")
     op = await user_id(app, "operator")
-    before = await dump(app)
+    before = await dump(app, IDENTITY_TABLES)
+    seq = await last_seq(app)
     for body in (new_user_body(department_id=stor), new_user_body()):  # another department, or none
         assert_error(await leader.post("/api/v1/users", json=body), 403, "identity.out_of_scope")
     for department in (stor, None):
         r = await leader.patch(f"/api/v1/users/{op}", json={"department_id": department})
         assert_error(r, 403, "identity.out_of_scope")
-    assert await dump(app) == before
+    assert await dump(app, IDENTITY_TABLES) == before
+    await assert_refusals_audited(
+        app, seq, "leader", [("POST", "/api/v1/users")] * 2 + [("PATCH", f"/api/v1/users/{op}")] * 2
+    )
     r = await leader.post("/api/v1/users", json=new_user_body("syn_newbie", department_id=syn))
     assert r.status_code == 201, r.text
     assert "syn_newbie" in await _names(leader)
@@ -113,7 +145,8 @@ async def test_scoped_access_manager_grants_only_within_its_scope(make_client, a
     stor, syn, prod = [await dept_id(app, c) for c in ("STOR", "SYN", "PROD")]
     r = await admin.post("/api/v1/users", json=new_user_body("stor_worker", department_id=stor))
     target = r.json()["id"]
-    before = await dump(app)
+    before = await dump(app, IDENTITY_TABLES)
+    seq = await last_seq(app)
     for scopes in (
         [{"kind": "all"}],
         [{"kind": "department", "ref_id": syn}],
@@ -128,7 +161,14 @@ async def test_scoped_access_manager_grants_only_within_its_scope(make_client, a
         f"/api/v1/users/{await user_id(app, 'operator')}/roles", json={"roles": ["operator"]}
     )
     assert_error(r, 403, "identity.out_of_scope")
-    assert await dump(app) == before
+    assert await dump(app, IDENTITY_TABLES) == before
+    await assert_refusals_audited(
+        app,
+        seq,
+        "inspector",
+        [("PUT", f"/api/v1/users/{target}/scopes")] * 5
+        + [("PUT", f"/api/v1/users/{await user_id(app, 'operator')}/roles")],
+    )
     r = await inspector.put(
         f"/api/v1/users/{target}/scopes", json={"scopes": [{"kind": "department", "ref_id": stor}]}
     )

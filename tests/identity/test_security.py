@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import time
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -47,10 +47,19 @@ def test_field_cipher_round_trip_and_integrity():
         security.FieldCipher("another-secret").decrypt(enc)
 
 
-def test_totp_accepts_one_step_of_drift_only():
+AT = datetime(2026, 11, 28, 12, 0, 10, tzinfo=UTC)  # 10 s into its 30-second step
+
+
+def test_totp_step_accepts_one_step_of_drift_only():
+    """RFC 6238: the code of the current step, or of one step either side, gives that step; nothing further."""
     secret = security.new_totp_secret()
-    totp, now = pyotp.TOTP(secret), time.time()
-    assert security.totp_ok(secret, totp.at(now))
-    assert security.totp_ok(secret, " " + totp.at(now - 30) + " ")
-    far = {totp.at(now + d) for d in (-90, 90)} - {totp.at(now + d) for d in (-60, -30, 0, 30, 60)}
-    assert far and not any(security.totp_ok(secret, c) for c in far)
+    totp = pyotp.TOTP(secret)
+    step = int(AT.timestamp()) // 30
+    assert security.totp_step(secret, totp.at(AT), AT) == step
+    assert security.totp_step(secret, " " + totp.at(AT - timedelta(seconds=30)) + " ", AT) == step - 1
+    assert security.totp_step(secret, totp.at(AT + timedelta(seconds=30)), AT) == step + 1
+    near = {totp.at(AT + timedelta(seconds=d)) for d in (-30, 0, 30)}
+    far = {totp.at(AT + timedelta(seconds=d)) for d in (-90, -60, 60, 90)} - near
+    assert far and all(security.totp_step(secret, c, AT) is None for c in far)
+    # The clock is the caller's (the app clock in the service), not the machine's.
+    assert security.totp_step(secret, totp.at(AT), AT + timedelta(minutes=5)) is None

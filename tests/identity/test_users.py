@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from cryptography.exceptions import InvalidTag
 
@@ -67,3 +69,38 @@ async def test_user_body_shows_roles_scopes_and_no_secrets(plant: Plant):
     assert body["scopes"][0]["kind"] == "area" and body["scopes"][0]["ref_id"]
     assert body["totp_enabled"] is False
     assert not {"password_hash", "password_history", "phone_enc", "totp_secret_enc"} & set(body)
+
+
+async def test_user_body_shows_the_locale_and_patch_changes_it(plant: Plant):
+    admin = plant.clients["admin"]
+    r = await admin.post("/api/v1/users", json=new_user_body(locale="en-US"))
+    assert r.status_code == 201 and r.json()["locale"] == "en-US"
+    uid = r.json()["id"]
+    r = await admin.patch(f"/api/v1/users/{uid}", json={"locale": "zh-CN"})
+    assert r.status_code == 200 and r.json()["locale"] == "zh-CN"
+    assert (await admin.get(f"/api/v1/users/{uid}")).json()["locale"] == "zh-CN"
+    listed = (await admin.get("/api/v1/users", params={"q": r.json()["username"]})).json()["items"]
+    assert [u["locale"] for u in listed] == ["zh-CN"]
+
+
+@pytest.mark.parametrize(
+    ("literal", "lookalike"),
+    [
+        pytest.param("_1", "x1", id="underscore"),
+        pytest.param("%2", "yy2", id="percent"),
+        pytest.param("/3", "/3x", id="escape-character"),
+    ],
+)
+async def test_search_matches_wildcards_literally(plant: Plant, literal: str, lookalike: str):
+    """`_` and `%` in the filter are characters to find, not LIKE wildcards."""
+    admin = plant.clients["admin"]
+    tag = uuid.uuid4().hex[:8]
+    for suffix in (literal, lookalike):
+        body = new_user_body(display_name=f"查询{tag}{suffix}")
+        assert (await admin.post("/api/v1/users", json=body)).status_code == 201
+    r = await admin.get("/api/v1/users", params={"q": f"{tag}{literal}"})
+    found = [u["display_name"] for u in r.json()["items"]]
+    if literal == "/3":
+        assert sorted(found) == sorted([f"查询{tag}/3", f"查询{tag}/3x"])  # both contain "/3"
+    else:
+        assert found == [f"查询{tag}{literal}"]

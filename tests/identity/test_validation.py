@@ -42,6 +42,10 @@ CASES = [
         id="user-department-str",
     ),
     pytest.param(
+        Bad("admin", "POST", "/users", user(department_id=2**63), 422, "common.validation_error"),
+        id="user-department-oversize",
+    ),
+    pytest.param(
         Bad("admin", "POST", "/users", user(department_id=0), 422, "common.validation_error"),
         id="user-department-0",
     ),
@@ -164,6 +168,18 @@ CASES = [
         id="username-taken",
     ),
     pytest.param(
+        Bad(
+            "admin",
+            "POST",
+            "/users",
+            user(username="OPERATOR"),
+            409,
+            "identity.username_taken",
+            {"username": "operator"},
+        ),
+        id="8.1.4.1a-username-taken-in-other-case",
+    ),
+    pytest.param(
         Bad("admin", "POST", "/users", user(department_id=999999), 422, "identity.unknown_department"),
         id="unknown-department",
     ),
@@ -210,6 +226,22 @@ CASES = [
     ),
     pytest.param(
         Bad("admin", "GET", "/users/999999", None, 404, "identity.user_not_found"), id="get-missing-user"
+    ),
+    pytest.param(
+        Bad("admin", "GET", f"/users/{2**63}", None, 422, "common.validation_error"),
+        id="get-user-id-oversize",
+    ),
+    pytest.param(
+        Bad("admin", "GET", f"/users/{10**30}", None, 422, "common.validation_error"), id="get-user-id-huge"
+    ),
+    pytest.param(Bad("admin", "GET", "/users/0", None, 422, "common.validation_error"), id="get-user-id-0"),
+    pytest.param(
+        Bad("admin", "PATCH", f"/users/{2**63}", {"display_name": "x"}, 422, "common.validation_error"),
+        id="patch-user-id-oversize",
+    ),
+    pytest.param(
+        Bad("admin", "POST", f"/users/{2**63}/unlock", None, 422, "common.validation_error"),
+        id="unlock-user-id-oversize",
     ),
     # ------------------------------------------------------------ PUT /users/{id}/roles
     pytest.param(
@@ -336,6 +368,17 @@ CASES = [
             "common.validation_error",
         ),
         id="scopes-too-many",
+    ),
+    pytest.param(
+        Bad(
+            "secadmin",
+            "PUT",
+            "/users/{op}/scopes",
+            {"scopes": [{"kind": "department", "ref_id": 2**63}]},
+            422,
+            "common.validation_error",
+        ),
+        id="scope-ref-oversize",
     ),
     pytest.param(
         Bad(
@@ -583,6 +626,14 @@ CASES = [
         id="revoke-missing-session",
     ),
     pytest.param(
+        Bad("safety", "DELETE", f"/auth/sessions/{2**63}", None, 422, "common.validation_error"),
+        id="revoke-session-id-oversize",
+    ),
+    pytest.param(
+        Bad("safety", "DELETE", "/auth/sessions/-1", None, 422, "common.validation_error"),
+        id="revoke-session-id-negative",
+    ),
+    pytest.param(
         Bad(
             "safety",
             "POST",
@@ -610,34 +661,32 @@ CASES = [
         Bad(
             "safety",
             "POST",
-            "/auth/totp/confirm?secret=notbase32",
-            {"code": "123456"},
+            "/auth/totp/confirm",
+            {"code": "123456", "secret": "JBSWY3DPEHPK3PXP"},
             422,
             "common.validation_error",
         ),
-        id="totp-secret-pattern",
+        id="totp-confirm-secret-in-body",
     ),
     pytest.param(
-        Bad(
-            "safety",
-            "POST",
-            "/auth/totp/confirm?secret=JBSWY3DPEHPK3PXP",
-            {"code": "12345"},
-            422,
-            "common.validation_error",
-        ),
+        Bad("safety", "POST", "/auth/totp/confirm", {"code": "12345"}, 422, "common.validation_error"),
         id="totp-code-5-digits",
     ),
     pytest.param(
-        Bad(
-            "safety",
-            "POST",
-            "/auth/totp/confirm?secret=JBSWY3DPEHPK3PXP",
-            {"code": "abcdef"},
-            422,
-            "common.validation_error",
-        ),
+        Bad("safety", "POST", "/auth/totp/confirm", {"code": "abcdef"}, 422, "common.validation_error"),
         id="totp-code-letters",
+    ),
+    pytest.param(
+        Bad("safety", "POST", "/auth/totp/confirm", {"code": "123456"}, 409, "identity.totp_setup_required"),
+        id="totp-confirm-without-setup",
+    ),
+    pytest.param(
+        Bad("safety", "DELETE", "/auth/totp", {"code": "123456"}, 409, "identity.totp_not_enabled"),
+        id="totp-off-when-not-on",
+    ),
+    pytest.param(
+        Bad("safety", "DELETE", "/auth/totp", None, 422, "common.validation_error"),
+        id="totp-off-without-code",
     ),
     # ------------------------------------------------------------ login body
     pytest.param(
@@ -717,3 +766,105 @@ async def test_sort_whitelist_works_both_ways(plant: Plant):
     page = await plant.clients["admin"].get("/api/v1/users?sort=username&page=2&page_size=3")
     assert [u["username"] for u in page.json()["items"]] == names[3:6]
     assert page.json()["total"] == len(names)
+
+
+# ---------------------------------------------------------------- unknown fields are refused, not ignored
+
+UNKNOWN_FIELD = [
+    pytest.param(
+        "anonymous",
+        "POST",
+        "/auth/login",
+        {"username": "admin", "password": STRONG, "remember": True},
+        "remember",
+        id="login",
+    ),
+    pytest.param(
+        "safety",
+        "POST",
+        "/auth/password",
+        {"old_password": STRONG, "new_password": STRONG, "confirm": STRONG},
+        "confirm",
+        id="password",
+    ),
+    pytest.param("safety", "POST", "/auth/tokens", {"name": "gw", "scope": "all"}, "scope", id="token"),
+    pytest.param("admin", "POST", "/users", user(is_admin=True), "is_admin", id="user-create"),
+    pytest.param("admin", "PATCH", "/users/{op}", {"is_activ": False}, "is_activ", id="user-update-typo"),
+    pytest.param("admin", "PATCH", "/users/{op}", {"roles": ["sysadmin"]}, "roles", id="user-update-roles"),
+    pytest.param("secadmin", "PUT", "/users/{op}/roles", {"roles": [], "scopes": []}, "scopes", id="roles"),
+    pytest.param(
+        "secadmin",
+        "PUT",
+        "/users/{op}/scopes",
+        {"scopes": [{"kind": "all", "label": "x"}]},
+        "scopes.0.label",
+        id="scope-nested",
+    ),
+    pytest.param(
+        "admin",
+        "POST",
+        "/users/{op}/reset-password",
+        {"new_password": STRONG, "notify": True},
+        "notify",
+        id="reset",
+    ),
+    pytest.param(
+        "secadmin",
+        "POST",
+        "/roles",
+        {"code": "abc", "name_zh": "x", "name_en": "x", "permissions": [], "builtin": True},
+        "builtin",
+        id="role-create",
+    ),
+    pytest.param("secadmin", "PATCH", "/roles/operator", {"duty": "audit"}, "duty", id="role-update"),
+]
+
+
+@pytest.mark.parametrize(("who", "method", "path", "body", "field"), UNKNOWN_FIELD)
+async def test_unknown_field_is_refused_by_name(
+    plant: Plant, who: str, method: str, path: str, body: Any, field: str
+):
+    client = plant.anonymous if who == "anonymous" else plant.clients[who]
+    before = await dump(plant.app)
+    r = await client.request(method, "/api/v1" + path.format(op=plant.ids["operator"]), json=body)
+    err = assert_error(r, 422, "common.validation_error")
+    assert [(f["field"], f["type"]) for f in err["params"]["fields"]] == [(field, "extra_forbidden")]
+    assert await dump(plant.app) == before
+
+
+async def test_every_json_request_body_of_the_api_refuses_unknown_fields(plant: Plant):
+    """Every module's request bodies (and the objects nested in them) derive from core.schemas.RequestModel."""
+    spec = (await plant.anonymous.get("/api/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+
+    def closed(name: str, seen: set[str]) -> list[str]:
+        if name in seen:
+            return []
+        seen.add(name)
+        schema = schemas[name]
+        open_ = [] if schema.get("additionalProperties") is False else [name]
+        refs = [m.split("/")[-1] for m in _refs(schema)]
+        return open_ + [o for r in refs for o in closed(r, seen)]
+
+    bodies = {
+        (method.upper(), path): op["requestBody"]["content"]["application/json"]["schema"]
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    }
+    assert {
+        ("POST", "/api/v1/users"),
+        ("POST", "/api/v1/plant/sites"),
+        ("DELETE", "/api/v1/auth/totp"),
+    } <= set(bodies)
+    not_closed = {key: closed(schema["$ref"].split("/")[-1], set()) for key, schema in bodies.items()}
+    assert {k: v for k, v in not_closed.items() if v} == {}
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if "$ref" in node else []
+        return own + [r for v in node.values() for r in _refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _refs(v)]
+    return []

@@ -77,6 +77,7 @@ async def test_sites_list_get_create_update(app: Any, callers: Any, ids: dict[st
     assert await audit_actions(app.state.database, seq) == [
         ("plant.site_created", "ok", "admin"),
         ("plant.site_updated", "ok", "admin"),
+        ("access.denied", "denied", "operator"),  # every refusal is audited (GB/T 22239-2019 8.1.4.3)
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any, cast
@@ -12,14 +14,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from anguan.core.db import Database, run_after_commit
+from anguan.core.errors import AppError, Forbidden
+from anguan.core.timeline import AuditActor, record_now
+
+log = logging.getLogger("anguan.web")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class AuditedRefusal(Forbidden):
+    """A 403 whose raiser has already written its own audit entry (a failed re-authentication),
+    so TransactionalRoute adds no `access.denied` of its own."""
 
 
 class TransactionalRoute(APIRoute):
     """Opens the request's session before the endpoint and commits it after, then releases events.
 
-    A response with status >= 400 rolls back, so a refused request changes nothing.
+    A response with status >= 400 rolls back, so a refused request changes nothing. A refusal
+    (an AppError with status 403 from the endpoint or any of its dependencies) is audited here,
+    once, as `access.denied` in its own transaction (GB/T 22239-2019 8.1.4.3 a/b: every user's
+    security-relevant events, with their outcome). The caller is whatever the authentication
+    dependency left in `request.state.audit_actor` (anonymous when it never got that far).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -37,6 +52,12 @@ class TransactionalRoute(APIRoute):
                     committed = True
                 else:
                     await session.rollback()
+            except AppError as exc:
+                # Roll back first: on SQLite the audit's own transaction needs the write lock.
+                await session.rollback()
+                if exc.status_code == 403 and not isinstance(exc, AuditedRefusal):
+                    await _audit_refusal(request, database, exc)
+                raise
             except BaseException:
                 await session.rollback()
                 raise
@@ -50,6 +71,29 @@ class TransactionalRoute(APIRoute):
             return response
 
         return handler
+
+
+async def _audit_refusal(request: Request, database: Database, exc: AppError) -> None:
+    """GB/T 22239-2019 8.1.4.3: write one `access.denied` entry for a refused request."""
+    actor = getattr(request.state, "audit_actor", None)
+    detail = {
+        "code": exc.instance_code,
+        "method": request.method,
+        "path": request.url.path,
+        # Through JSON so whatever a raiser put in its params fits the audit row's JSON column.
+        "params": json.loads(json.dumps(exc.params, default=str)),
+    }
+    try:
+        await record_now(
+            database,
+            actor if isinstance(actor, AuditActor) else None,
+            "access.denied",
+            result="denied",
+            detail=detail,
+        )
+    except Exception:
+        # The refusal stands whether or not its audit entry could be written; the failure is logged.
+        log.exception("could not audit a refused request: %s %s", request.method, request.url.path)
 
 
 def get_session(request: Request) -> AsyncSession:

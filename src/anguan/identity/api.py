@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+import pyotp
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anguan.core.db import MAX_ID, after_commit
 from anguan.core.errors import (
     Conflict,
     Forbidden,
@@ -23,7 +26,14 @@ from anguan.core.web import TransactionalRoute, client_ip, get_session
 from anguan.identity import permissions as P
 from anguan.identity import repository as repo
 from anguan.identity import service
-from anguan.identity.deps import CSRF_COOKIE, SESSION_COOKIE, current_actor, identity_context, require
+from anguan.identity.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    current_actor,
+    current_actor_before_password_change,
+    identity_context,
+    require,
+)
 from anguan.identity.schemas import (
     Actor,
     AuditOut,
@@ -42,13 +52,12 @@ from anguan.identity.schemas import (
     SessionOut,
     TokenIn,
     TokenOut,
-    TotpConfirmIn,
+    TotpCodeIn,
     TotpSetupOut,
     UserCreate,
     UserOut,
     UserUpdate,
 )
-from anguan.identity.security import new_totp_secret
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"], route_class=TransactionalRoute)
 users_router = APIRouter(prefix="/users", tags=["users"], route_class=TransactionalRoute)
@@ -56,12 +65,22 @@ roles_router = APIRouter(tags=["roles"], route_class=TransactionalRoute)
 audit_router = APIRouter(prefix="/audit", tags=["audit"], route_class=TransactionalRoute)
 
 AUTH_ERRORS = error_responses(NotAuthenticated, Forbidden)
+# Path ids are validated up front so an id no database can hold is a 422, not a driver error.
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-async def _revoke_realtime(request: Request, hashes: list[str]) -> None:
+def _revoke_realtime(request: Request, session: AsyncSession, hashes: list[str]) -> None:
+    """Close the WebSockets of revoked sessions once the revocation is committed: a request that
+    rolls back revokes nothing, and no socket is told "revoked" while the row still says live."""
+    if not hashes:
+        return
     hub: RealtimeHub = request.app.state.hub
-    for h in hashes:
-        await hub.revoke_session(h)
+
+    async def revoke() -> None:
+        for h in hashes:
+            await hub.revoke_session(h)
+
+    after_commit(session, revoke)
 
 
 def _set_cookies(request: Request, response: Response, token: str, csrf: str, max_age: int) -> None:
@@ -108,7 +127,7 @@ async def login(
 async def logout(
     request: Request,
     response: Response,
-    actor: Actor = Depends(current_actor),
+    actor: Actor = Depends(current_actor_before_password_change),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
     """Revoke the current session and clear the cookies."""
@@ -117,35 +136,40 @@ async def logout(
     out.delete_cookie(SESSION_COOKIE, path="/")
     out.delete_cookie(CSRF_COOKIE, path="/")
     if token_hash:
-        await _revoke_realtime(request, [token_hash])
+        _revoke_realtime(request, session, [token_hash])
     return out
 
 
 @auth_router.get("/me", response_model=Me, responses=AUTH_ERRORS)
-async def me(actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)) -> Me:
+async def me(
+    actor: Actor = Depends(current_actor_before_password_change), session: AsyncSession = Depends(get_session)
+) -> Me:
     """The signed-in user's profile, roles, permissions and data scopes."""
     return await service.me(session, actor)
 
 
 @auth_router.post(
-    "/password", status_code=204, responses=error_responses(NotAuthenticated, Forbidden, Unprocessable)
+    "/password",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, Locked, Unprocessable),
 )
 async def change_password(
     body: PasswordChangeIn,
     request: Request,
-    actor: Actor = Depends(current_actor),
+    actor: Actor = Depends(current_actor_before_password_change),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
-    """Change one's own password (other sessions are signed out)."""
-    await service.change_password(
+    """Change one's own password (other sessions are signed out; a wrong old password counts toward the lockout)."""
+    revoked = await service.change_password(
         session, identity_context(request), actor, body.old_password, body.new_password
     )
+    _revoke_realtime(request, session, revoked)
     return Response(status_code=204)
 
 
 @auth_router.get("/sessions", response_model=list[SessionOut], responses=AUTH_ERRORS)
 async def my_sessions(
-    actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
+    actor: Actor = Depends(current_actor_before_password_change), session: AsyncSession = Depends(get_session)
 ) -> list[SessionOut]:
     """The caller's live sessions and API tokens."""
     rows = await repo.sessions_of(session, actor.user_id, service.now_utc())
@@ -165,17 +189,19 @@ async def my_sessions(
 
 
 @auth_router.delete(
-    "/sessions/{session_id}", status_code=204, responses=error_responses(NotAuthenticated, NotFound)
+    "/sessions/{session_id}",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound),
 )
 async def revoke_session(
-    session_id: int,
+    session_id: Id,
     request: Request,
     actor: Actor = Depends(current_actor),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
     """Revoke one of the caller's sessions or tokens."""
     h = await service.revoke_own_session(session, actor, session_id)
-    await _revoke_realtime(request, [h])
+    _revoke_realtime(request, session, [h])
     return Response(status_code=204)
 
 
@@ -188,12 +214,16 @@ async def create_token(
     return TokenOut(id=auth.id, name=body.name, token=token, expires_at=auth.expires_at)
 
 
-@auth_router.post("/totp/setup", response_model=TotpSetupOut, responses=AUTH_ERRORS)
-async def totp_setup(actor: Actor = Depends(current_actor)) -> TotpSetupOut:
-    """A fresh TOTP secret to load into an authenticator app (not active until confirmed)."""
-    import pyotp
-
-    secret = new_totp_secret()
+@auth_router.post(
+    "/totp/setup",
+    response_model=TotpSetupOut,
+    responses=error_responses(NotAuthenticated, Forbidden, Conflict),
+)
+async def totp_setup(
+    request: Request, actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
+) -> TotpSetupOut:
+    """A fresh TOTP secret for the authenticator app, shown once (kept on this session until confirmed)."""
+    secret = await service.start_totp(session, identity_context(request), actor)
     return TotpSetupOut(
         secret=secret,
         otpauth_uri=pyotp.TOTP(secret).provisioning_uri(name=actor.username, issuer_name="Anguan"),
@@ -201,17 +231,34 @@ async def totp_setup(actor: Actor = Depends(current_actor)) -> TotpSetupOut:
 
 
 @auth_router.post(
-    "/totp/confirm", status_code=204, responses=error_responses(NotAuthenticated, Unprocessable)
+    "/totp/confirm",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, Conflict, Unprocessable),
 )
 async def totp_confirm(
-    body: TotpConfirmIn,
+    body: TotpCodeIn,
     request: Request,
-    secret: str = Query(pattern=r"^[A-Z2-7]{16,64}$"),
     actor: Actor = Depends(current_actor),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
-    """Turn on TOTP after proving a code from the authenticator."""
-    await service.enable_totp(session, identity_context(request), actor, secret, body.code)
+    """Turn on the pending TOTP secret of this session with a code from the authenticator."""
+    await service.confirm_totp(session, identity_context(request), actor, body.code)
+    return Response(status_code=204)
+
+
+@auth_router.delete(
+    "/totp",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, Conflict, Locked, Unprocessable),
+)
+async def totp_disable(
+    body: TotpCodeIn,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """Turn TOTP off, proving it with a current code (a wrong code counts toward the lockout)."""
+    await service.disable_totp(session, identity_context(request), actor, body.code)
     return Response(status_code=204)
 
 
@@ -259,7 +306,7 @@ async def create_user(
     "/{user_id}", response_model=UserOut, responses=error_responses(NotAuthenticated, Forbidden, NotFound)
 )
 async def get_user(
-    user_id: int,
+    user_id: Id,
     request: Request,
     actor: Actor = Depends(require(P.USER_READ)),
     session: AsyncSession = Depends(get_session),
@@ -275,7 +322,7 @@ async def get_user(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable),
 )
 async def update_user(
-    user_id: int,
+    user_id: Id,
     body: UserUpdate,
     request: Request,
     actor: Actor = Depends(require(P.USER_WRITE)),
@@ -284,7 +331,7 @@ async def update_user(
     """Edit an account; disabling it signs it out everywhere."""
     ctx = identity_context(request)
     user, revoked = await service.update_user(session, ctx, actor, user_id, body)
-    await _revoke_realtime(request, revoked)
+    _revoke_realtime(request, session, revoked)
     return service.user_out(user, ctx.cipher)
 
 
@@ -294,7 +341,7 @@ async def update_user(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable),
 )
 async def set_roles(
-    user_id: int,
+    user_id: Id,
     body: RolesIn,
     request: Request,
     actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
@@ -311,7 +358,7 @@ async def set_roles(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable),
 )
 async def set_scopes(
-    user_id: int,
+    user_id: Id,
     body: ScopesIn,
     request: Request,
     actor: Actor = Depends(require(P.USER_ASSIGN_ROLES)),
@@ -328,7 +375,7 @@ async def set_scopes(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound),
 )
 async def unlock_user(
-    user_id: int,
+    user_id: Id,
     request: Request,
     # Account administration (system) or security policy (security): both 三员 may lift a lockout.
     actor: Actor = Depends(require(P.USER_WRITE, P.SESSION_MANAGE)),
@@ -345,7 +392,7 @@ async def unlock_user(
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable),
 )
 async def reset_password(
-    user_id: int,
+    user_id: Id,
     body: ResetPasswordIn,
     request: Request,
     actor: Actor = Depends(require(P.USER_WRITE)),
@@ -355,7 +402,7 @@ async def reset_password(
     revoked = await service.reset_password(
         session, identity_context(request), actor, user_id, body.new_password
     )
-    await _revoke_realtime(request, revoked)
+    _revoke_realtime(request, session, revoked)
     return Response(status_code=204)
 
 

@@ -12,7 +12,6 @@ from starlette.websockets import WebSocket
 from anguan.core.errors import Forbidden, NotAuthenticated
 from anguan.core.realtime import WsIdentity
 from anguan.core.time import utcnow
-from anguan.core.timeline import AuditActor, record_now
 from anguan.core.web import SAFE_METHODS, client_ip, get_session
 from anguan.identity import repository as repo
 from anguan.identity import service
@@ -38,17 +37,21 @@ def _token_from(request: Request) -> tuple[str | None, str]:
     return request.cookies.get(SESSION_COOKIE), "cookie"
 
 
-async def current_actor(request: Request, session: AsyncSession = Depends(get_session)) -> Actor:
-    """The signed-in caller; 401 when there is no live session, 403 on a failed CSRF check."""
+async def _signed_in(request: Request, session: AsyncSession, *, password_change_pending_ok: bool) -> Actor:
     token, via = _token_from(request)
     if not token or len(token) > 200:
         raise NotAuthenticated()
     ctx = identity_context(request)
     actor, auth = await service.resolve(session, ctx, token, ip=client_ip(request))
+    # Known from here on: every refusal below, or in the endpoint, is audited under this caller
+    # (TransactionalRoute writes the access.denied entry, GB/T 22239-2019 8.1.4.3).
+    request.state.audit_actor = service.audit_actor(actor)
     if via == "cookie" and request.method not in SAFE_METHODS:
         header = request.headers.get(CSRF_HEADER, "")
         if not auth.csrf_token or not header or not same(header, auth.csrf_token):
             raise Forbidden("common.csrf_failed")
+    if actor.must_change_password and not password_change_pending_ok:
+        raise Forbidden("identity.password_change_required")
     if utcnow() - auth.last_seen_at >= TOUCH_EVERY:
         if request.method in SAFE_METHODS:
             # Own short transaction: a read request never upgrades its lock on SQLite.
@@ -60,23 +63,29 @@ async def current_actor(request: Request, session: AsyncSession = Depends(get_se
     return actor
 
 
+async def current_actor(request: Request, session: AsyncSession = Depends(get_session)) -> Actor:
+    """The signed-in caller: 401 without a live session, 403 on a failed CSRF check, and 403
+    identity.password_change_required while a temporary or expired password is still unchanged
+    (GB/T 22239-2019 8.1.4.1 a: authentication information must be changed)."""
+    return await _signed_in(request, session, password_change_pending_ok=False)
+
+
+async def current_actor_before_password_change(
+    request: Request, session: AsyncSession = Depends(get_session)
+) -> Actor:
+    """The signed-in caller, even one who must still change the password: only for the endpoints
+    that let them do so (profile, password change, logout, own sessions)."""
+    return await _signed_in(request, session, password_change_pending_ok=True)
+
+
 def require(permission: str, *alternatives: str) -> Callable[..., Awaitable[Actor]]:
-    """Dependency: the caller must hold `permission` or an alternative (403 common.forbidden, audited)."""
+    """Dependency: the caller must hold `permission` or an alternative (GB/T 22239-2019 8.1.4.2:
+    403 common.forbidden, audited by TransactionalRoute)."""
     accepted = (permission, *alternatives)
     label = " | ".join(accepted)
 
-    async def dependency(
-        request: Request, actor: Actor = Depends(current_actor), session: AsyncSession = Depends(get_session)
-    ) -> Actor:
+    async def dependency(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.permissions.isdisjoint(accepted):
-            await session.rollback()  # release the request's lock before the side transaction
-            await record_now(
-                identity_context(request).database,
-                AuditActor(actor.user_id, actor.username, actor.ip),
-                "access.denied",
-                result="denied",
-                detail={"permission": label, "method": request.method, "path": request.url.path},
-            )
             raise Forbidden("common.forbidden", permission=label)
         return actor
 
@@ -95,4 +104,6 @@ async def websocket_identity(websocket: WebSocket) -> WsIdentity | None:
             actor, auth = await service.resolve(session, ctx, token, ip=None)
         except NotAuthenticated:
             return None
+    if actor.must_change_password:
+        return None  # like every other endpoint, until the password is changed
     return WsIdentity(actor.user_id, auth.token_hash, actor.permissions)

@@ -43,8 +43,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "Separation of duties: system, security and audit administration may not be combined",
     },
     "identity.cannot_change_own_roles": {
-        "zh-CN": "不能修改自己的角色",
-        "en-US": "You cannot change your own roles",
+        "zh-CN": "不能修改自己的角色，也不能修改或删除自己所持有的角色",
+        "en-US": "You cannot change your own roles, nor edit or delete a role you hold",
+    },
+    "identity.password_change_required": {
+        "zh-CN": "请先修改密码后再继续操作",
+        "en-US": "Change your password before you continue",
+    },
+    "identity.totp_already_enabled": {
+        "zh-CN": "动态验证码已启用，请先停用再重新绑定",
+        "en-US": "Two-factor sign-in is already on; turn it off before enrolling again",
+    },
+    "identity.totp_not_enabled": {
+        "zh-CN": "动态验证码未启用",
+        "en-US": "Two-factor sign-in is not on",
+    },
+    "identity.totp_setup_required": {
+        "zh-CN": "请先获取新的动态验证码密钥，再输入验证码确认",
+        "en-US": "Start the set-up first, then confirm with a code from the authenticator",
     },
     "identity.cannot_disable_self": {
         "zh-CN": "不能停用自己的账号",

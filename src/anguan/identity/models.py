@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from anguan.core.db import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
@@ -27,7 +27,7 @@ class Role(IdMixin, TimestampMixin, Base):
 
 
 class User(IdMixin, TimestampMixin, Base):
-    """A person or API client who signs in."""
+    """A person or API client who signs in; `username` is stored lower-case (names are case-insensitive)."""
 
     __tablename__ = "identity_user"
 
@@ -48,6 +48,8 @@ class User(IdMixin, TimestampMixin, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     totp_secret_enc: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Last accepted TOTP time step (RFC 6238 5.2): a code is accepted once, never replayed.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     locale: Mapped[str] = mapped_column(String(8), default="zh-CN")
 
     roles: Mapped[list[UserRole]] = relationship(lazy="raise", cascade="all, delete-orphan")
@@ -99,4 +101,5 @@ class AuthSession(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Per-session state, e.g. `totp_pending`: an enrolment's secret (encrypted) until it is confirmed.
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

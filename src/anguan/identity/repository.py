@@ -20,9 +20,16 @@ def _user_query() -> Select[User]:
     )
 
 
+def normal_username(username: str) -> str:
+    """Usernames are case-insensitive: stored, and looked up, lower-case."""
+    return username.strip().lower()
+
+
 async def user_by_username(session: AsyncSession, username: str) -> User | None:
-    """User with roles and scopes loaded, by login name."""
-    return (await session.scalars(_user_query().where(User.username == username))).one_or_none()
+    """User with roles and scopes loaded, by login name (any case)."""
+    return (
+        await session.scalars(_user_query().where(User.username == normal_username(username)))
+    ).one_or_none()
 
 
 async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
@@ -91,15 +98,46 @@ def users_in_scope(stmt: Select[User], actor: Actor, department_ids: set[int] | 
     return stmt.where(or_(*conditions))
 
 
+LIKE_ESCAPE = "/"
+
+
+def like_literal(text: str) -> str:
+    """`text` with LIKE wildcards escaped (with LIKE_ESCAPE), so `%` and `_` match only themselves."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
 def list_users_stmt(q: str | None) -> Select[User]:
-    """Users matching a free-text filter, with roles and scopes."""
+    """Users whose name, display name or e-mail contains `q` literally, with roles and scopes."""
     stmt = _user_query()
-    if q:
-        like = f"%{q.strip()}%"
+    if q and q.strip():
+        like = f"%{like_literal(q.strip())}%"
         stmt = stmt.where(
-            or_(User.username.ilike(like), User.display_name.ilike(like), User.email.ilike(like))
+            or_(
+                User.username.ilike(like, escape=LIKE_ESCAPE),
+                User.display_name.ilike(like, escape=LIKE_ESCAPE),
+                User.email.ilike(like, escape=LIKE_ESCAPE),
+            )
         )
     return stmt
+
+
+async def claim_totp_step(session: AsyncSession, user_id: int, step: int) -> bool:
+    """Record `step` as the user's last accepted TOTP step unless it (or a later one) was used already.
+
+    One conditional UPDATE, so two requests racing with the same code cannot both win: the second
+    waits for the first's row lock and then finds the step taken (RFC 6238 5.2).
+    """
+    res = await session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(res, "rowcount", 0) or 0) == 1
 
 
 async def revoke_sessions(
@@ -159,7 +197,7 @@ def audit_stmt(
     if actor_name:
         stmt = stmt.where(AuditEntry.actor_username == actor_name)
     if action:
-        stmt = stmt.where(AuditEntry.action.like(f"{action}%"))
+        stmt = stmt.where(AuditEntry.action.like(f"{like_literal(action)}%", escape=LIKE_ESCAPE))
     if since:
         stmt = stmt.where(AuditEntry.ts >= since)
     if until:

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from anguan.core.db import MAX_ID
+from anguan.core.schemas import RequestModel
 
 ScopeKind = Literal["all", "site", "area", "department"]
 # The address must also fit the 120-character column (an EmailStr alone allows 254).
@@ -14,12 +17,12 @@ Email = Annotated[EmailStr, Field(max_length=120)]
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]{3,64}$"
 
 
-class Scope(BaseModel):
-    """One data-scope grant."""
+class Scope(RequestModel):
+    """One data-scope grant (sent in ScopesIn, returned in user bodies)."""
 
     model_config = ConfigDict(frozen=True)
     kind: ScopeKind
-    ref_id: int | None = None
+    ref_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @model_validator(mode="after")
     def _ref_matches_kind(self) -> Scope:
@@ -40,6 +43,8 @@ class Actor:
     session_kind: str
     ip: str | None = None
     roles: tuple[str, ...] = field(default_factory=tuple)
+    # A temporary or expired password: only the password-change endpoints answer until it is changed.
+    must_change_password: bool = False
 
     @property
     def all_data(self) -> bool:
@@ -51,7 +56,7 @@ class Actor:
         return {s.ref_id for s in self.scopes if s.kind == kind and s.ref_id is not None}
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     totp_code: str | None = Field(default=None, max_length=10)
@@ -68,12 +73,12 @@ class Me(BaseModel):
     must_change_password: bool
 
 
-class PasswordChangeIn(BaseModel):
+class PasswordChangeIn(RequestModel):
     old_password: str = Field(min_length=1, max_length=256)
     new_password: str = Field(min_length=1, max_length=256)
 
 
-class TokenIn(BaseModel):
+class TokenIn(RequestModel):
     name: str = Field(min_length=1, max_length=80)
     days: int = Field(default=90, ge=1, le=365)
 
@@ -110,23 +115,30 @@ class UserOut(BaseModel):
     created_at: datetime
     last_login_at: datetime | None
     totp_enabled: bool
+    locale: str
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestModel):
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=256)
     email: Email | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
-    department_id: int | None = Field(default=None, ge=1)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     locale: Literal["zh-CN", "en-US"] = "zh-CN"
 
+    @field_validator("username", mode="after")
+    @classmethod
+    def _lower_case(cls, value: str) -> str:
+        # GB/T 22239-2019 8.1.4.1 a): identities are unique; "Admin" and "admin" are one name.
+        return value.lower()
 
-class UserUpdate(BaseModel):
+
+class UserUpdate(RequestModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=80)
     email: Email | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9\- ]{5,20}$")
-    department_id: int | None = Field(default=None, ge=1)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     is_active: bool | None = None
     locale: Literal["zh-CN", "en-US"] | None = None
 
@@ -143,15 +155,15 @@ class UserUpdate(BaseModel):
         return self
 
 
-class RolesIn(BaseModel):
+class RolesIn(RequestModel):
     roles: list[str] = Field(max_length=20)
 
 
-class ScopesIn(BaseModel):
+class ScopesIn(RequestModel):
     scopes: list[Scope] = Field(max_length=50)
 
 
-class ResetPasswordIn(BaseModel):
+class ResetPasswordIn(RequestModel):
     new_password: str = Field(min_length=1, max_length=256)
 
 
@@ -164,14 +176,14 @@ class RoleOut(BaseModel):
     permissions: list[str]
 
 
-class RoleIn(BaseModel):
+class RoleIn(RequestModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{2,39}$")
     name_zh: str = Field(min_length=1, max_length=60)
     name_en: str = Field(min_length=1, max_length=60)
     permissions: list[str] = Field(max_length=200)
 
 
-class RoleUpdate(BaseModel):
+class RoleUpdate(RequestModel):
     name_zh: str | None = Field(default=None, min_length=1, max_length=60)
     name_en: str | None = Field(default=None, min_length=1, max_length=60)
     permissions: list[str] | None = Field(default=None, max_length=200)
@@ -208,5 +220,7 @@ class TotpSetupOut(BaseModel):
     otpauth_uri: str
 
 
-class TotpConfirmIn(BaseModel):
+class TotpCodeIn(RequestModel):
+    """A current one-time code: confirms an enrolment, or proves the factor before turning it off."""
+
     code: str = Field(pattern=r"^[0-9]{6}$")

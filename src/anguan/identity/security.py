@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -79,6 +80,21 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
-def totp_ok(secret: str, code: str) -> bool:
-    """Check a 6-digit TOTP code, allowing one 30-second step of clock drift."""
-    return pyotp.TOTP(secret).verify(code.strip(), valid_window=1)
+TOTP_STEP_SECONDS = 30
+
+
+def totp_step(secret: str, code: str, at: datetime) -> int | None:
+    """The 30-second time step (RFC 6238) whose code `code` is at `at`, allowing one step of drift.
+
+    None when no step of the window matches. The step lets the caller refuse a code that was
+    already used (RFC 6238 5.2: a code is accepted at most once).
+    """
+    totp = pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+    code = code.strip()
+    now = int(at.timestamp()) // TOTP_STEP_SECONDS
+    matched = None
+    for step in (now - 1, now, now + 1):
+        # Every step is compared (constant time), so timing does not tell which one matched.
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            matched = step
+    return matched

@@ -14,6 +14,7 @@ from anguan.core.errors import Conflict, Forbidden, Locked, NotAuthenticated, No
 from anguan.core.pagination import PageParams, paginate
 from anguan.core.time import utcnow
 from anguan.core.timeline import AuditActor, record, record_now
+from anguan.core.web import AuditedRefusal
 from anguan.identity import repository as repo
 from anguan.identity import rules
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
@@ -34,8 +35,9 @@ from anguan.identity.security import (
     FieldCipher,
     hash_password,
     new_token,
+    new_totp_secret,
     token_digest,
-    totp_ok,
+    totp_step,
     verify_password,
 )
 
@@ -73,6 +75,28 @@ def audit_actor(actor: Actor | None) -> AuditActor | None:
     return AuditActor(actor.user_id, actor.username, actor.ip) if actor else None
 
 
+def actor_of(
+    user: User,
+    auth: AuthSession,
+    role_codes: list[str],
+    perms: set[str],
+    scopes: list[DataScope],
+    ip: str | None,
+) -> Actor:
+    """The Actor of a resolved session."""
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        permissions=frozenset(perms),
+        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
+        session_id=auth.id,
+        session_kind=auth.kind,
+        ip=ip,
+        roles=tuple(role_codes),
+        must_change_password=user.must_change_password,
+    )
+
+
 def check_password(password: str, username: str, policy: SecurityPolicy) -> None:
     """Refuse a password that breaks the policy (422 identity.weak_password)."""
     problems = rules.password_problems(password, username, policy)
@@ -103,8 +127,9 @@ async def login(
     ip: str | None,
     user_agent: str | None,
 ) -> LoginResult:
-    """Check credentials, lockout and second factor; open a server-side session."""
+    """GB/T 22239-2019 8.1.4.1 a/b: check credentials, lockout and second factor; open a server-side session."""
     now = utcnow()
+    username = repo.normal_username(username)  # case-insensitive: "Admin" signs in as admin
     user = await repo.user_by_username(session, username)
     who = AuditActor(user.id if user else None, username[:64], ip)
     if user is not None and rules.is_locked(user.locked_until, now):
@@ -119,15 +144,15 @@ async def login(
     ):
         reason = "bad_credentials" if user is None or user.is_active else "inactive"
         await session.rollback()
-        await _login_failed(ctx, who.id, who, reason)
+        await _count_failure(ctx, who.id, who, "identity.login", {"reason": reason})
         raise NotAuthenticated("identity.invalid_credentials")
     if user.totp_secret_enc:
         if not totp_code:
             raise NotAuthenticated("identity.totp_required")
-        secret = ctx.cipher.decrypt(user.totp_secret_enc) or ""
-        if not totp_ok(secret, totp_code):
+        problem = await _use_totp(session, ctx, user, totp_code, now)
+        if problem is not None:
             await session.rollback()
-            await _login_failed(ctx, who.id, who, "bad_totp")
+            await _count_failure(ctx, who.id, who, "identity.login", {"reason": problem})
             raise NotAuthenticated("identity.invalid_credentials")
     user.failed_logins = 0
     user.locked_until = None
@@ -160,10 +185,34 @@ async def login(
     return LoginResult(token, csrf, user, auth)
 
 
-async def _login_failed(ctx: IdentityContext, user_id: int | None, who: AuditActor, reason: str) -> None:
-    """Count a failure and maybe lock, in its own transaction (the request itself is refused)."""
+async def _use_totp(
+    session: AsyncSession, ctx: IdentityContext, user: User, code: str, now: datetime
+) -> str | None:
+    """Accept a code of the user's active second factor once; None, or why it was refused."""
+    secret = ctx.cipher.decrypt(user.totp_secret_enc) or ""
+    step = totp_step(secret, code, now)
+    if step is None:
+        return "bad_totp"
+    if not await repo.claim_totp_step(session, user.id, step):
+        return "totp_reused"
+    return None
+
+
+async def _count_failure(
+    ctx: IdentityContext,
+    user_id: int | None,
+    who: AuditActor | None,
+    action: str,
+    detail: dict[str, object],
+) -> None:
+    """GB/T 22239-2019 8.1.4.1 b): count a failed authentication and maybe lock the account.
+
+    Written in its own transaction, since the request itself is refused and rolled back. Failed
+    sign-ins and failed re-authentications (a wrong old password, a wrong code to turn off TOTP)
+    count alike, so a stolen session cannot guess the password without limit.
+    """
     async with ctx.database.transaction() as s:
-        detail: dict[str, object] = {"reason": reason}
+        detail = dict(detail)
         if user_id is not None:
             # Row lock: concurrent failures must each count (on PostgreSQL they otherwise overwrite
             # one another and a parallel brute force never reaches the lockout).
@@ -182,7 +231,36 @@ async def _login_failed(ctx: IdentityContext, user_id: int | None, who: AuditAct
                         target_id=user_id,
                         detail={"policy": ctx.policy.version},
                     )
-        await record(s, who, "identity.login", result="failed", detail=detail)
+        await record(
+            s,
+            who,
+            action,
+            result="failed",
+            # A failed sign-in names no target (the name may not exist); a re-authentication is about the user.
+            target_type=None if action == "identity.login" else "user",
+            target_id=None if action == "identity.login" else user_id,
+            detail=detail,
+        )
+
+
+async def _refuse_while_locked(
+    session: AsyncSession, ctx: IdentityContext, actor: Actor, user: User, action: str
+) -> None:
+    """GB/T 22239-2019 8.1.4.1 b): a locked account may keep its sessions, but proves no secret until the lock ends."""
+    if not rules.is_locked(user.locked_until, utcnow()):
+        return
+    until = user.locked_until.isoformat() if user.locked_until else None
+    await session.rollback()
+    await record_now(
+        ctx.database,
+        audit_actor(actor),
+        action,
+        result="denied",
+        target_type="user",
+        target_id=actor.user_id,
+        detail={"reason": "locked"},
+    )
+    raise Locked("identity.account_locked", until=until)
 
 
 async def logout(session: AsyncSession, actor: Actor) -> str | None:
@@ -198,7 +276,12 @@ async def logout(session: AsyncSession, actor: Actor) -> str | None:
 async def resolve(
     session: AsyncSession, ctx: IdentityContext, token: str, *, ip: str | None
 ) -> tuple[Actor, AuthSession]:
-    """Turn a session cookie or bearer token into an Actor, enforcing idle and absolute timeouts."""
+    """GB/T 22239-2019 8.1.4.1 b): turn a session cookie or bearer token into an Actor, ending
+    sessions past their idle or absolute timeout and those of disabled accounts.
+
+    A lockout refuses new sign-ins only: it does not end the account's existing sessions, or
+    anyone could sign a user out by typing five wrong passwords under their name.
+    """
     found = await repo.session_with_user(session, token_digest(token))
     if found is None:
         raise NotAuthenticated("identity.session_invalid")
@@ -212,7 +295,9 @@ async def resolve(
         ctx.policy,
         idle_applies=auth.kind == "cookie",
     )
-    if reason is not None or not user.is_active or rules.is_locked(user.locked_until, now):
+    if not user.is_active:
+        reason = "user_disabled"
+    if reason is not None:
         who, auth_id = AuditActor(user.id, user.username, ip), auth.id
         await session.rollback()  # release the request's lock before the side transaction
         async with ctx.database.transaction() as s:
@@ -225,22 +310,12 @@ async def resolve(
                     "identity.session_ended",
                     target_type="session",
                     target_id=auth_id,
-                    detail={"reason": reason or "user_disabled"},
+                    detail={"reason": reason},
                 )
-        raise NotAuthenticated("identity.session_expired", reason=reason or "user_disabled")
+        raise NotAuthenticated("identity.session_expired", reason=reason)
     role_codes, perms = await repo.role_permissions(session, user.id)
     scopes = await repo.scopes_of(session, user.id)
-    actor = Actor(
-        user_id=user.id,
-        username=user.username,
-        permissions=frozenset(perms),
-        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
-        session_id=auth.id,
-        session_kind=auth.kind,
-        ip=ip,
-        roles=tuple(role_codes),
-    )
-    return actor, auth
+    return actor_of(user, auth, role_codes, perms, scopes, ip), auth
 
 
 async def me(session: AsyncSession, actor: Actor) -> Me:
@@ -262,28 +337,35 @@ async def me(session: AsyncSession, actor: Actor) -> Me:
 
 async def change_password(
     session: AsyncSession, ctx: IdentityContext, actor: Actor, old_password: str, new_password: str
-) -> None:
-    """Change one's own password; other sessions are revoked."""
+) -> list[str]:
+    """GB/T 22239-2019 8.1.4.1 a/b: change one's own password after proving the old one.
+
+    A wrong old password counts toward the lockout like a failed sign-in; while the account is
+    locked no attempt is checked at all. Other sessions are revoked (their hashes are returned).
+    """
     user = await session.get(User, actor.user_id)
-    if user is None or not verify_password(user.password_hash, old_password):
+    if user is None:
+        raise NotAuthenticated("identity.session_invalid")
+    await _refuse_while_locked(session, ctx, actor, user, "identity.password_changed")
+    if not verify_password(user.password_hash, old_password):
         await session.rollback()  # nothing of the session's objects is used after this
-        await record_now(
-            ctx.database,
+        await _count_failure(
+            ctx,
+            actor.user_id,
             audit_actor(actor),
             "identity.password_changed",
-            result="failed",
-            target_type="user",
-            target_id=actor.user_id,
-            detail={"reason": "bad_old_password"},
+            {"reason": "bad_old_password"},
         )
-        raise Forbidden("identity.bad_old_password")
+        raise AuditedRefusal("identity.bad_old_password")
     check_password(new_password, user.username, ctx.policy)
     _refuse_reuse(user, new_password, ctx.policy)
     _set_password(user, new_password, ctx.policy, must_change=False)
-    await repo.revoke_sessions(session, user.id, utcnow(), except_id=actor.session_id)
+    user.failed_logins = 0
+    revoked = await repo.revoke_sessions(session, user.id, utcnow(), except_id=actor.session_id)
     await record(
         session, audit_actor(actor), "identity.password_changed", target_type="user", target_id=user.id
     )
+    return revoked
 
 
 def _refuse_reuse(user: User, new_password: str, policy: SecurityPolicy) -> None:
@@ -379,6 +461,7 @@ def user_out(user: User, cipher: FieldCipher) -> UserOut:
         created_at=user.created_at,
         last_login_at=user.last_login_at,
         totp_enabled=bool(user.totp_secret_enc),
+        locale=user.locale,
     )
 
 
@@ -626,13 +709,25 @@ async def create_role(session: AsyncSession, actor: Actor, body: RoleIn) -> Role
     return role
 
 
-async def update_role(session: AsyncSession, actor: Actor, code: str, body: RoleUpdate) -> Role:
-    """Edit a custom role (built-in roles are fixed so 三员分立 cannot be undone)."""
+async def _changeable_role(session: AsyncSession, actor: Actor, code: str) -> Role:
+    """GB/T 22239-2019 8.1.4.2 a/d: a role the caller may edit or delete.
+
+    Built-in roles are fixed, and nobody edits a role they hold themselves: a holder of
+    identity.role.write would otherwise grant itself any permission through its own role.
+    """
     role = await repo.role_by_code(session, code)
     if role is None:
         raise NotFound("identity.role_not_found", code=code)
     if role.builtin:
         raise Conflict("identity.builtin_role")
+    if role.code in actor.roles:
+        raise Conflict("identity.cannot_change_own_roles")
+    return role
+
+
+async def update_role(session: AsyncSession, actor: Actor, code: str, body: RoleUpdate) -> Role:
+    """Edit a custom role (built-in roles are fixed so 三员分立 cannot be undone; one's own roles too)."""
+    role = await _changeable_role(session, actor, code)
     before = list(role.permissions or [])
     if body.permissions is not None:
         _check_role_permissions(body.permissions)
@@ -669,11 +764,7 @@ async def update_role(session: AsyncSession, actor: Actor, code: str, body: Role
 
 async def delete_role(session: AsyncSession, actor: Actor, code: str) -> None:
     """Remove a custom role that nobody holds."""
-    role = await repo.role_by_code(session, code)
-    if role is None:
-        raise NotFound("identity.role_not_found", code=code)
-    if role.builtin:
-        raise Conflict("identity.builtin_role")
+    role = await _changeable_role(session, actor, code)
     if await session.scalar(select(UserRole.user_id).where(UserRole.role_id == role.id).limit(1)) is not None:
         raise Conflict("identity.role_in_use")
     await session.delete(role)
@@ -702,16 +793,69 @@ async def ensure_builtin_roles(session: AsyncSession) -> None:
     await session.flush()
 
 
-async def enable_totp(
-    session: AsyncSession, ctx: IdentityContext, actor: Actor, secret: str, code: str
-) -> None:
-    """Turn on the second factor once the user proves the authenticator works."""
-    if not totp_ok(secret, code):
-        raise Unprocessable("identity.totp_invalid")
+TOTP_PENDING = "totp_pending"
+
+
+async def _own_user(session: AsyncSession, actor: Actor) -> User:
     user = await session.get(User, actor.user_id)
-    assert user is not None
-    user.totp_secret_enc = ctx.cipher.encrypt(secret)
+    if user is None:
+        raise NotAuthenticated("identity.session_invalid")
+    return user
+
+
+async def start_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor) -> str:
+    """GB/T 22239-2019 8.1.4.1 d): a new TOTP secret, kept (encrypted) on the caller's session until confirmed.
+
+    The secret is shown once, for the authenticator app; confirming needs only a code from it.
+    Replacing an active factor needs it turned off first (with a current code).
+    """
+    user = await _own_user(session, actor)
+    if user.totp_secret_enc:
+        raise Conflict("identity.totp_already_enabled")
+    auth = await session.get(AuthSession, actor.session_id)
+    if auth is None:
+        raise NotAuthenticated("identity.session_invalid")
+    secret = new_totp_secret()
+    auth.meta = {**(auth.meta or {}), TOTP_PENDING: ctx.cipher.encrypt(secret)}
+    return secret
+
+
+async def confirm_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor, code: str) -> None:
+    """GB/T 22239-2019 8.1.4.1 d): turn on the pending second factor once a code from it proves the app works."""
+    user = await _own_user(session, actor)
+    if user.totp_secret_enc:
+        raise Conflict("identity.totp_already_enabled")
+    auth = await session.get(AuthSession, actor.session_id)
+    pending = (auth.meta or {}).get(TOTP_PENDING) if auth is not None else None
+    if auth is None or not isinstance(pending, str):
+        raise Conflict("identity.totp_setup_required")
+    step = totp_step(ctx.cipher.decrypt(pending) or "", code, utcnow())
+    if step is None or not await repo.claim_totp_step(session, user.id, step):
+        raise Unprocessable("identity.totp_invalid")
+    user.totp_secret_enc = pending
+    auth.meta = {k: v for k, v in (auth.meta or {}).items() if k != TOTP_PENDING}
     await record(session, audit_actor(actor), "identity.totp_enabled", target_type="user", target_id=user.id)
+
+
+async def disable_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor, code: str) -> None:
+    """GB/T 22239-2019 8.1.4.1 d): turn off the second factor, proving it with a current code.
+
+    A wrong code counts toward the lockout like a failed sign-in (8.1.4.1 b), so a stolen
+    session cannot guess its way to removing the factor.
+    """
+    user = await _own_user(session, actor)
+    if not user.totp_secret_enc:
+        raise Conflict("identity.totp_not_enabled")
+    await _refuse_while_locked(session, ctx, actor, user, "identity.totp_disabled")
+    problem = await _use_totp(session, ctx, user, code, utcnow())
+    if problem is not None:
+        await session.rollback()
+        await _count_failure(
+            ctx, actor.user_id, audit_actor(actor), "identity.totp_disabled", {"reason": problem}
+        )
+        raise Unprocessable("identity.totp_invalid")
+    user.totp_secret_enc = None
+    await record(session, audit_actor(actor), "identity.totp_disabled", target_type="user", target_id=user.id)
 
 
 def now_utc() -> datetime:

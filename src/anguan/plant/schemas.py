@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from anguan.core.db import MAX_ID
+from anguan.core.schemas import RequestModel
 
 AreaKind = Literal[
     "tank_farm",
@@ -36,7 +37,7 @@ class EnterpriseOut(BaseModel):
     industry: str | None
 
 
-class EnterpriseUpdate(BaseModel):
+class EnterpriseUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     uscc: str | None = Field(default=None, min_length=18, max_length=18)
     hazchem_code: str | None = Field(default=None, max_length=40)
@@ -58,7 +59,7 @@ class SiteOut(BaseModel):
     timezone: str
 
 
-class SiteIn(BaseModel):
+class SiteIn(RequestModel):
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)
     width_m: float = Field(gt=0, le=100000)
@@ -69,7 +70,7 @@ class SiteIn(BaseModel):
     timezone: str = Field(default="Asia/Shanghai", max_length=40)
 
 
-class SiteUpdate(BaseModel):
+class SiteUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     width_m: float | None = Field(default=None, gt=0, le=100000)
     height_m: float | None = Field(default=None, gt=0, le=100000)
@@ -86,13 +87,13 @@ class DepartmentOut(BaseModel):
     parent_id: int | None
 
 
-class DepartmentIn(BaseModel):
+class DepartmentIn(RequestModel):
     code: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-class DepartmentUpdate(BaseModel):
+class DepartmentUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
@@ -110,7 +111,7 @@ class AreaOut(BaseModel):
     description: str | None
 
 
-class AreaIn(BaseModel):
+class AreaIn(RequestModel):
     site_id: int = Field(ge=1, le=MAX_ID)
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -121,7 +122,7 @@ class AreaIn(BaseModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class AreaUpdate(BaseModel):
+class AreaUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     kind: AreaKind | None = None
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -141,7 +142,7 @@ class EquipmentLocationOut(BaseModel):
     y: float
 
 
-class EquipmentLocationIn(BaseModel):
+class EquipmentLocationIn(RequestModel):
     site_id: int = Field(ge=1, le=MAX_ID)
     tag: str = Field(pattern=CODE)
     name: str = Field(min_length=1, max_length=120)

@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Change Password
-         * @description Change one's own password (other sessions are signed out).
+         * @description Change one's own password (other sessions are signed out; a wrong old password counts toward the lockout).
          */
         post: operations["auth-change_password"];
         delete?: never;
@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Totp Disable
+         * @description Turn TOTP off, proving it with a current code (a wrong code counts toward the lockout).
+         */
+        delete: operations["auth-totp_disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/totp/confirm": {
         parameters: {
             query?: never;
@@ -215,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Totp Confirm
-         * @description Turn on TOTP after proving a code from the authenticator.
+         * @description Turn on the pending TOTP secret of this session with a code from the authenticator.
          */
         post: operations["auth-totp_confirm"];
         delete?: never;
@@ -235,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Totp Setup
-         * @description A fresh TOTP secret to load into an authenticator app (not active until confirmed).
+         * @description A fresh TOTP secret for the authenticator app, shown once (kept on this session until confirmed).
          */
         post: operations["auth-totp_setup"];
         delete?: never;
@@ -273,7 +293,7 @@ export interface paths {
         };
         /**
          * Download File
-         * @description Download an attachment.
+         * @description Download an attachment (its uploader only, until a module links it to a record others may read).
          */
         get: operations["platform-download_file"];
         put?: never;
@@ -1134,7 +1154,7 @@ export interface components {
         };
         /**
          * Scope
-         * @description One data-scope grant.
+         * @description One data-scope grant (sent in ScopesIn, returned in user bodies).
          */
         Scope: {
             /**
@@ -1262,8 +1282,11 @@ export interface components {
             /** Token */
             token: string;
         };
-        /** TotpConfirmIn */
-        TotpConfirmIn: {
+        /**
+         * TotpCodeIn
+         * @description A current one-time code: confirms an enrolment, or proves the factor before turning it off.
+         */
+        TotpCodeIn: {
             /** Code */
             code: string;
         };
@@ -1314,6 +1337,8 @@ export interface components {
             is_active: boolean;
             /** Last Login At */
             last_login_at: string | null;
+            /** Locale */
+            locale: string;
             /** Locked Until */
             locked_until: string | null;
             /** Phone */
@@ -1650,6 +1675,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description common.locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     "auth-my_sessions": {
@@ -1710,6 +1744,15 @@ export interface operations {
             };
             /** @description common.not_authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1788,18 +1831,16 @@ export interface operations {
             };
         };
     };
-    "auth-totp_confirm": {
+    "auth-totp_disable": {
         parameters: {
-            query: {
-                secret: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TotpConfirmIn"];
+                "application/json": components["schemas"]["TotpCodeIn"];
             };
         };
         responses: {
@@ -1812,6 +1853,91 @@ export interface operations {
             };
             /** @description common.not_authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.locked */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "auth-totp_confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1859,6 +1985,15 @@ export interface operations {
             };
             /** @description common.forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
