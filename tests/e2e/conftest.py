@@ -153,5 +153,5 @@ def shot(page: object, name: str) -> Path:
     """Save a full-page screenshot as test-output/screenshots/<name>-<viewport>.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}-{page.viewport_name}.png"  # type: ignore[attr-defined]
-    page.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=False, animations="disabled")  # type: ignore[attr-defined]
     return path

@@ -113,3 +113,34 @@ def test_language_switch_to_english(page):
     page.wait_for_function("() => document.documentElement.lang === 'en-US'")
     assert page.locator(".app-header").get_by_role("button", name="Language").count() == 1
     shot(page, "06-home-en")
+
+
+def test_first_login_forces_a_password_change(page, server):
+    """An account created by an administrator must change its temporary password before anything else."""
+    import httpx
+
+    name = f"first{uuid.uuid4().hex[:6]}"
+    with httpx.Client(base_url=server) as admin, httpx.Client(base_url=server) as sec:
+        for c, who in ((admin, "admin"), (sec, "secadmin")):
+            r = c.post("/api/v1/auth/login", json={"username": who, "password": PASSWORD})
+            assert r.status_code == 200, r.text
+            c.headers["X-CSRF-Token"] = c.cookies["anguan_csrf"]
+        r = admin.post(
+            "/api/v1/users", json={"username": name, "display_name": "新员工", "password": "Temp#2026pass"}
+        )
+        assert r.status_code == 201, r.text
+        uid = r.json()["id"]
+        assert sec.put(f"/api/v1/users/{uid}/roles", json={"roles": ["operator"]}).status_code == 200
+        assert sec.put(f"/api/v1/users/{uid}/scopes", json={"scopes": [{"kind": "all"}]}).status_code == 200
+
+    login(page, name, "Temp#2026pass")
+    dialog = page.locator(".el-dialog").filter(has=page.locator("input[autocomplete=current-password]"))
+    dialog.wait_for()
+    assert page.locator(".plant-map").count() == 0  # nothing behind the dialog until the change is done
+    shot(page, "07-forced-password-change")
+    dialog.locator("input[autocomplete=current-password]").fill("Temp#2026pass")
+    dialog.locator("input[autocomplete=new-password]").nth(0).fill("Fresh#2026pass")
+    dialog.locator("input[autocomplete=new-password]").nth(1).fill("Fresh#2026pass")
+    dialog.get_by_role("button", name="保存").click()
+    page.locator(".plant-map .leaflet-overlay-pane path").first.wait_for()
+    assert map_area_paths(page).count() == 13
