@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -67,6 +68,7 @@ GUARDED = [
     Endpoint("PUT", "/users/{uid}/scopes", (P.USER_ASSIGN_ROLES,), {"scopes": [{"kind": "all"}]}),
     Endpoint("POST", "/users/{uid}/unlock", (P.USER_WRITE, P.SESSION_MANAGE)),
     Endpoint("POST", "/users/{uid}/reset-password", (P.USER_WRITE,), {"new_password": "Temp#Pass2026"}),
+    Endpoint("POST", "/users/{uid}/reset-totp", (P.SESSION_MANAGE,)),
     Endpoint("GET", "/roles", (P.ROLE_READ,)),
     Endpoint("POST", "/roles", (P.ROLE_WRITE,), ROLE_BODY),
     Endpoint("PATCH", "/roles/{code}", (P.ROLE_WRITE,), {"name_en": "Renamed"}),
@@ -310,3 +312,22 @@ async def test_builtin_roles_are_fixed(plant: Plant, method: str, body: Any, cod
     r = await plant.clients["secadmin"].request(method, "/api/v1/roles/sysadmin", json=body)
     assert_error(r, 409, code)
     assert await dump(plant.app) == before
+
+
+async def test_the_matrix_covers_every_identity_endpoint():
+    """A new identity route must join the matrix above (or this test names it)."""
+    from anguan.app import create_app
+    from tests.conftest import test_settings as make_settings
+
+    doc = create_app(make_settings(Path("var-unused"), "sqlite+aiosqlite:///:memory:")).openapi()
+    prefixes = ("/api/v1/users", "/api/v1/roles", "/api/v1/permissions", "/api/v1/audit", "/api/v1/auth")
+    routes = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, ops in doc["paths"].items()
+        if path.startswith(prefixes)
+        for method in ops
+    }
+    listed = {(e.method, e.path.replace("{uid}", "{user_id}").replace("{code}", "{code}")) for e in GUARDED}
+    listed |= {(e.method, e.path.replace("/sessions/1", "/sessions/{session_id}")) for e in SIGNED_IN}
+    listed.add(("POST", "/auth/login"))
+    assert routes - listed == set()

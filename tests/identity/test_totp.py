@@ -312,3 +312,37 @@ async def test_turning_off_while_locked_is_refused_without_checking_the_code(
     assert_error(r, 423, "identity.account_locked")
     assert await scalar(plant.app, "SELECT totp_secret_enc FROM identity_user WHERE id = :i", i=uid)
     await plant.clients["admin"].post(f"/api/v1/users/{uid}/unlock")
+
+
+# ---------------------------------------------------------------- lost authenticator
+
+
+async def test_security_administrator_resets_a_lost_second_factor(plant: Plant, fast_hashing, clock):
+    api, name, uid, secret = await _enrolled_user(plant, clock)
+    clock.advance(timedelta(seconds=30))
+    # The system administrator manages accounts but not security factors (三员分立).
+    assert_error(
+        await plant.clients["admin"].post(f"/api/v1/users/{uid}/reset-totp"), 403, "common.forbidden"
+    )
+    seq = await last_seq(plant.app)
+    r = await plant.clients["secadmin"].post(f"/api/v1/users/{uid}/reset-totp")
+    assert r.status_code == 204, r.text
+    assert [(a["action"], a["result"]) for a in await audit_rows(plant.app, seq)] == [
+        ("identity.totp_reset", "ok")
+    ]
+    # The user's sessions are ended, and a password alone signs in again.
+    assert (await api.get("/api/v1/auth/me")).status_code == 401
+    assert (await _login(plant.new_client(), name, None)).status_code == 200
+    assert (await plant.clients["admin"].get(f"/api/v1/users/{uid}")).json()["totp_enabled"] is False
+    # Nothing left to reset; nobody resets their own factor.
+    assert_error(
+        await plant.clients["secadmin"].post(f"/api/v1/users/{uid}/reset-totp"),
+        409,
+        "identity.totp_not_enabled",
+    )
+    secadmin_id = await _id(plant, "secadmin")
+    assert_error(
+        await plant.clients["secadmin"].post(f"/api/v1/users/{secadmin_id}/reset-totp"),
+        409,
+        "identity.cannot_reset_own_totp",
+    )

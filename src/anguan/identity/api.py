@@ -387,6 +387,23 @@ async def unlock_user(
 
 
 @users_router.post(
+    "/{user_id}/reset-totp",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, Forbidden, NotFound, Conflict),
+)
+async def reset_totp(
+    user_id: Id,
+    request: Request,
+    actor: Actor = Depends(require(P.SESSION_MANAGE)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """Remove a user's second factor after a lost authenticator (security administrator)."""
+    revoked = await service.reset_totp(session, actor, user_id)
+    _revoke_realtime(request, session, revoked)
+    return Response(status_code=204)
+
+
+@users_router.post(
     "/{user_id}/reset-password",
     status_code=204,
     responses=error_responses(NotAuthenticated, Forbidden, NotFound, Unprocessable),

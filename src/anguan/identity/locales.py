@@ -70,5 +70,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "identity.role_not_found": {"zh-CN": "角色不存在", "en-US": "Role not found"},
     "identity.builtin_role": {"zh-CN": "内置角色不可修改或删除", "en-US": "Built-in roles cannot be changed"},
     "identity.role_in_use": {"zh-CN": "角色仍有用户在用", "en-US": "The role is still held by users"},
+    "identity.cannot_reset_own_totp": {
+        "zh-CN": "不能重置自己的动态验证码",
+        "en-US": "You cannot reset your own second factor",
+    },
+    "identity.totp_not_enabled": {
+        "zh-CN": "该用户未启用动态验证码",
+        "en-US": "The user has no second factor",
+    },
     "access.denied": {"zh-CN": "访问被拒绝", "en-US": "Access denied"},
 }

@@ -657,6 +657,20 @@ async def reset_password(
     return revoked
 
 
+async def reset_totp(session: AsyncSession, actor: Actor, user_id: int) -> list[str]:
+    """Remove a user's second factor (lost authenticator); sessions are revoked (GB/T 22239-2019 8.1.4.1 d)."""
+    user = await get_user_scoped(session, actor, user_id)
+    if user.id == actor.user_id:
+        raise Conflict("identity.cannot_reset_own_totp")
+    if not user.totp_secret_enc:
+        raise Conflict("identity.totp_not_enabled")
+    user.totp_secret_enc = None
+    user.totp_last_step = None
+    revoked = await repo.revoke_sessions(session, user.id, utcnow())
+    await record(session, audit_actor(actor), "identity.totp_reset", target_type="user", target_id=user.id)
+    return revoked
+
+
 # ---------------------------------------------------------------- roles
 
 

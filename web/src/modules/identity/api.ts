@@ -24,6 +24,7 @@ export const usersApi = {
   setRoles: (id: number, roles: string[]) => http.put<User>(`/users/${id}/roles`, { roles }, { silent: true }),
   setScopes: (id: number, scopes: Scope[]) => http.put<User>(`/users/${id}/scopes`, { scopes }, { silent: true }),
   unlock: (id: number) => http.post<User>(`/users/${id}/unlock`),
+  resetTotp: (id: number) => http.post<void>(`/users/${id}/reset-totp`),
   resetPassword: (id: number, body: PasswordReset) =>
     http.post(`/users/${id}/reset-password`, body, { silent: true }),
 }

@@ -1,7 +1,7 @@
 // Small helpers shared by the users table and the phone card list.
 import type { User } from '@/api/types'
 
-export type UserCommand = 'edit' | 'toggle' | 'unlock' | 'reset' | 'access'
+export type UserCommand = 'edit' | 'toggle' | 'unlock' | 'reset' | 'resetTotp' | 'access'
 
 /** True while a failed-login lockout is in force. */
 export function isLocked(user: User): boolean {

@@ -43,6 +43,8 @@ const enUS: IdentityMessages = {
       confirmDisable: 'Disable user "{name}"? The user will no longer be able to log in.',
       confirmEnable: 'Enable user "{name}"?',
       confirmUnlock: 'Unlock user "{name}"?',
+      resetTotp: 'Reset second factor',
+      confirmResetTotp: 'Reset the second factor of "{name}"? Their sessions end; they then sign in with the password and enrol again.',
       created: 'User created',
       usernameRule: '3–64 letters, digits, dots, underscores or hyphens',
       invalidEmail: 'Invalid email address',

@@ -42,6 +42,8 @@ const zhCN = {
       confirmDisable: '确定停用用户“{name}”吗？停用后该用户无法登录。',
       confirmEnable: '确定启用用户“{name}”吗？',
       confirmUnlock: '确定解锁用户“{name}”吗？',
+      resetTotp: '重置动态验证码',
+      confirmResetTotp: '确定重置用户“{name}”的动态验证码吗？其会话将被注销，之后可仅凭密码登录并重新绑定。',
       created: '用户已创建',
       usernameRule: '3–64 位字母、数字、点、下划线或短横线',
       invalidEmail: '邮箱格式不正确',
