@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from anguan.plant import rules
+from anguan.plant.geo import GeoReference, to_wgs84
 from anguan.plant.reference import AREA_COLOURS
 from anguan.simulator import plant_layout as L
 from tests.plant.support import audit_actions, counts, last_audit_seq
@@ -55,6 +58,15 @@ async def test_sites_list_get_create_update(app: Any, callers: Any, ids: dict[st
     assert site["id"] == ids[L.SITE_CODE]
     assert (site["width_m"], site["height_m"]) == (L.WIDTH_M, L.HEIGHT_M)
     assert site["drawing_url"] == f"{P}/sites/{site['id']}/drawing"
+    # The demo site is geo-referenced: its corners come in WGS-84 as well.
+    ref = GeoReference(site["origin_lat"], site["origin_lon"], site["rotation_deg"])
+    expected = [
+        to_wgs84(ref, x, y) for x, y in ((0, 0), (L.WIDTH_M, 0), (L.WIDTH_M, L.HEIGHT_M), (0, L.HEIGHT_M))
+    ]
+    assert site["wgs84_corners"] == [
+        [pytest.approx(a, abs=1e-7), pytest.approx(b, abs=1e-7)] for a, b in expected
+    ]
+    assert site["wgs84_corners"][2][0] > site["wgs84_corners"][0][0]  # north-east lies north of south-west
 
     r = await operator.get(f"{P}/sites/{site['id']}")
     assert r.status_code == 200 and r.json() == site
@@ -66,6 +78,7 @@ async def test_sites_list_get_create_update(app: Any, callers: Any, ids: dict[st
     assert r.status_code == 201, r.text
     new = r.json()
     assert new["code"] == "HB-02" and new["drawing_url"] is None and new["timezone"] == "Asia/Shanghai"
+    assert new["wgs84_corners"] is None  # no geographic reference given
     r = await admin.patch(f"{P}/sites/{new['id']}", json={"name": "二厂区（扩建）", "origin_lat": 38.1})
     assert r.status_code == 200, r.text
     assert r.json()["name"] == "二厂区（扩建）" and r.json()["origin_lat"] == 38.1

@@ -57,6 +57,8 @@ class SiteOut(BaseModel):
     origin_lon: float | None
     rotation_deg: float | None
     timezone: str
+    # [lat, lon] of the drawing's corners SW, SE, NE, NW when the site has a WGS-84 reference.
+    wgs84_corners: list[list[float]] | None = None
 
 
 class SiteIn(RequestModel):

@@ -12,6 +12,7 @@ from anguan.identity.schemas import Actor
 from anguan.plant import repository as repo
 from anguan.plant import rules
 from anguan.plant.events import AreaChanged
+from anguan.plant.geo import GeoReference, to_wgs84
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 from anguan.plant.reference import AREA_COLOURS
 from anguan.plant.schemas import (
@@ -66,6 +67,11 @@ async def update_enterprise(session: AsyncSession, actor: Actor, body: Enterpris
 
 def site_out(site: Site) -> SiteOut:
     """Response body of a site."""
+    corners = None
+    if site.origin_lat is not None and site.origin_lon is not None:
+        ref = GeoReference(site.origin_lat, site.origin_lon, site.rotation_deg or 0.0)
+        w, h = site.width_m, site.height_m
+        corners = [[round(v, 7) for v in to_wgs84(ref, x, y)] for x, y in ((0, 0), (w, 0), (w, h), (0, h))]
     return SiteOut(
         id=site.id,
         code=site.code,
@@ -77,6 +83,7 @@ def site_out(site: Site) -> SiteOut:
         origin_lon=site.origin_lon,
         rotation_deg=site.rotation_deg,
         timezone=site.timezone,
+        wgs84_corners=corners,
     )
 
 

@@ -1260,6 +1260,8 @@ export interface components {
             rotation_deg: number | null;
             /** Timezone */
             timezone: string;
+            /** Wgs84 Corners */
+            wgs84_corners?: number[][] | null;
             /** Width M */
             width_m: number;
         };
