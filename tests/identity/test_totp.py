@@ -318,7 +318,7 @@ async def test_turning_off_while_locked_is_refused_without_checking_the_code(
 
 
 async def test_security_administrator_resets_a_lost_second_factor(plant: Plant, fast_hashing, clock):
-    api, name, uid, secret = await _enrolled_user(plant, clock)
+    api, name, uid, _secret = await _enrolled_user(plant, clock)
     clock.advance(timedelta(seconds=30))
     # The system administrator manages accounts but not security factors (三员分立).
     assert_error(

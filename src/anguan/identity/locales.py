@@ -74,9 +74,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不能重置自己的动态验证码",
         "en-US": "You cannot reset your own second factor",
     },
-    "identity.totp_not_enabled": {
-        "zh-CN": "该用户未启用动态验证码",
-        "en-US": "The user has no second factor",
-    },
     "access.denied": {"zh-CN": "访问被拒绝", "en-US": "Access denied"},
 }
