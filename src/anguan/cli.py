@@ -67,7 +67,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 async def _create_user(username: str, display: str, password: str, roles: list[str]) -> None:
     from anguan.app import create_app
-    from anguan.identity import service
+    from anguan.identity import role_service, service
     from anguan.identity.models import DataScope
     from anguan.identity.schemas import UserCreate
 
@@ -75,7 +75,7 @@ async def _create_user(username: str, display: str, password: str, roles: list[s
     ctx = app.state.identity
     try:
         async with app.state.database.transaction() as session:
-            await service.ensure_builtin_roles(session)
+            await role_service.ensure_builtin_roles(session)
             user = await service.create_user(
                 session, ctx, None, UserCreate(username=username, display_name=display, password=password)
             )

@@ -25,7 +25,7 @@ from anguan.core.timeline import AuditEntry, verify_chain
 from anguan.core.web import TransactionalRoute, client_ip, get_session
 from anguan.identity import permissions as P
 from anguan.identity import repository as repo
-from anguan.identity import service
+from anguan.identity import role_service, service
 from anguan.identity.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -431,7 +431,7 @@ async def list_roles(
     actor: Actor = Depends(require(P.ROLE_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[RoleOut]:
     """Every role with its permissions."""
-    return [service.role_out(r) for r in await repo.all_roles(session)]
+    return [role_service.role_out(r) for r in await repo.all_roles(session)]
 
 
 @roles_router.post(
@@ -444,7 +444,7 @@ async def create_role(
     body: RoleIn, actor: Actor = Depends(require(P.ROLE_WRITE)), session: AsyncSession = Depends(get_session)
 ) -> RoleOut:
     """Create a custom role."""
-    return service.role_out(await service.create_role(session, actor, body))
+    return role_service.role_out(await role_service.create_role(session, actor, body))
 
 
 @roles_router.patch(
@@ -459,7 +459,7 @@ async def update_role(
     session: AsyncSession = Depends(get_session),
 ) -> RoleOut:
     """Edit a custom role."""
-    return service.role_out(await service.update_role(session, actor, code, body))
+    return role_service.role_out(await role_service.update_role(session, actor, code, body))
 
 
 @roles_router.delete(
@@ -471,7 +471,7 @@ async def delete_role(
     code: str, actor: Actor = Depends(require(P.ROLE_WRITE)), session: AsyncSession = Depends(get_session)
 ) -> Response:
     """Delete a custom role nobody holds."""
-    await service.delete_role(session, actor, code)
+    await role_service.delete_role(session, actor, code)
     return Response(status_code=204)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anguan.core.files import LocalFileStore
 from anguan.identity import repository as identity_repo
 from anguan.identity.models import DataScope, User, UserRole
+from anguan.identity.role_service import ensure_builtin_roles
 from anguan.identity.security import hash_password
-from anguan.identity.service import ensure_builtin_roles
 from anguan.plant import rules as plant_rules
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 from anguan.simulator import plant_layout as L
