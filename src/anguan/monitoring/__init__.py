@@ -1,0 +1,1 @@
+"""Online monitoring and alarm management (在线监测预警)."""
