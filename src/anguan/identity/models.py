@@ -33,6 +33,9 @@ class User(IdMixin, TimestampMixin, Base):
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
+    # Bumped whenever the user's roles, scopes or a held role's permissions change: the key of the
+    # per-process authorisation cache, read fresh with every request's session row.
+    authz_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # Personal data encrypted at rest (AES-GCM); see identity.crypto
     phone_enc: Mapped[str | None] = mapped_column(String(255), nullable=True)

@@ -205,3 +205,15 @@ def audit_stmt(
     if result:
         stmt = stmt.where(AuditEntry.result == result)
     return stmt
+
+
+async def bump_authz_version(
+    session: AsyncSession, *, user_id: int | None = None, role_id: int | None = None
+) -> None:
+    """Invalidate cached authorisation of one user, or of every holder of a role."""
+    stmt = update(User).values(authz_version=User.authz_version + 1)
+    if role_id is not None:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role_id == role_id)))
+    else:
+        stmt = stmt.where(User.id == user_id)
+    await session.execute(stmt.execution_options(synchronize_session=False))

@@ -102,6 +102,8 @@ async def update_role(session: AsyncSession, actor: Actor, code: str, body: Role
             all_duties = set(duties) | {r.duty for r in others if r.duty}
             if rules.violates_separation_of_duties(all_duties):
                 raise Conflict("identity.separation_of_duties", duties=sorted(all_duties))
+        if role.permissions != sorted(before):
+            await repo.bump_authz_version(session, role_id=role.id)
     if body.name_zh is not None:
         role.name_zh = body.name_zh
     if body.name_en is not None:
@@ -144,5 +146,8 @@ async def ensure_builtin_roles(session: AsyncSession) -> None:
             )
         else:
             role.name_zh, role.name_en, role.duty, role.builtin = b.name_zh, b.name_en, b.duty, True
-            role.permissions = sorted(b.permissions)
+            if list(role.permissions or []) != sorted(b.permissions):
+                role.permissions = sorted(b.permissions)
+                await session.flush()
+                await repo.bump_authz_version(session, role_id=role.id)
     await session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import column, select, table
@@ -58,6 +58,39 @@ def policy_from(settings: Settings) -> SecurityPolicy:
 
 
 @dataclass(frozen=True)
+class Authz:
+    """A user's roles, permissions and data scopes, as of one authz_version."""
+
+    roles: tuple[str, ...]
+    permissions: frozenset[str]
+    scopes: tuple[Scope, ...]
+
+
+class AuthzCache:
+    """Per-process cache of Authz keyed by (user id, authz_version).
+
+    The version is read from the database with every request's session row, so a role, scope or
+    role-permission change takes effect on the very next request on every replica; the cache only
+    saves the two queries that would rebuild the same answer.
+    """
+
+    def __init__(self, max_users: int = 10_000) -> None:
+        self.max_users = max_users
+        self._entries: dict[int, tuple[int, Authz]] = {}
+
+    def get(self, user_id: int, version: int) -> Authz | None:
+        """The cached Authz when it is of this version."""
+        hit = self._entries.get(user_id)
+        return hit[1] if hit is not None and hit[0] == version else None
+
+    def put(self, user_id: int, version: int, authz: Authz) -> None:
+        """Remember a user's Authz (the oldest entry goes when full)."""
+        if user_id not in self._entries and len(self._entries) >= self.max_users:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[user_id] = (version, authz)
+
+
+@dataclass(frozen=True)
 class IdentityContext:
     """What identity services need besides the session."""
 
@@ -65,6 +98,7 @@ class IdentityContext:
     settings: Settings
     policy: SecurityPolicy
     cipher: FieldCipher
+    authz_cache: AuthzCache = field(default_factory=AuthzCache)
 
 
 def audit_actor(actor: Actor | None) -> AuditActor | None:
@@ -72,26 +106,34 @@ def audit_actor(actor: Actor | None) -> AuditActor | None:
     return AuditActor(actor.user_id, actor.username, actor.ip) if actor else None
 
 
-def actor_of(
-    user: User,
-    auth: AuthSession,
-    role_codes: list[str],
-    perms: set[str],
-    scopes: list[DataScope],
-    ip: str | None,
-) -> Actor:
+def actor_of(user: User, auth: AuthSession, authz: Authz, ip: str | None) -> Actor:
     """The Actor of a resolved session."""
     return Actor(
         user_id=user.id,
         username=user.username,
-        permissions=frozenset(perms),
-        scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
+        permissions=authz.permissions,
+        scopes=authz.scopes,
         session_id=auth.id,
         session_kind=auth.kind,
         ip=ip,
-        roles=tuple(role_codes),
+        roles=authz.roles,
         must_change_password=user.must_change_password,
     )
+
+
+async def load_authz(session: AsyncSession, ctx: IdentityContext, user: User) -> Authz:
+    """The user's roles, permissions and scopes, from the cache when its version is current."""
+    authz = ctx.authz_cache.get(user.id, user.authz_version)
+    if authz is None:
+        role_codes, perms = await repo.role_permissions(session, user.id)
+        scopes = await repo.scopes_of(session, user.id)
+        authz = Authz(
+            roles=tuple(role_codes),
+            permissions=frozenset(perms),
+            scopes=tuple(Scope(kind=s.kind, ref_id=s.ref_id) for s in scopes),
+        )
+        ctx.authz_cache.put(user.id, user.authz_version, authz)
+    return authz
 
 
 def check_password(password: str, username: str, policy: SecurityPolicy) -> None:
@@ -310,9 +352,7 @@ async def resolve(
                     detail={"reason": reason},
                 )
         raise NotAuthenticated("identity.session_expired", reason=reason)
-    role_codes, perms = await repo.role_permissions(session, user.id)
-    scopes = await repo.scopes_of(session, user.id)
-    return actor_of(user, auth, role_codes, perms, scopes, ip), auth
+    return actor_of(user, auth, await load_authz(session, ctx, user), ip), auth
 
 
 async def me(session: AsyncSession, actor: Actor) -> Me:
@@ -591,6 +631,7 @@ async def set_roles(session: AsyncSession, actor: Actor, user_id: int, codes: li
     before = sorted(ur.role.code for ur in user.roles)
     user.roles = [UserRole(user_id=user.id, role_id=r.id) for r in roles]
     await session.flush()
+    await repo.bump_authz_version(session, user_id=user.id)
     await record(
         session,
         audit_actor(actor),
@@ -620,6 +661,7 @@ async def set_scopes(session: AsyncSession, actor: Actor, user_id: int, scopes: 
     unique = list(dict.fromkeys(scopes))
     user.scopes = [DataScope(user_id=user.id, kind=s.kind, ref_id=s.ref_id) for s in unique]
     await session.flush()
+    await repo.bump_authz_version(session, user_id=user.id)
     await record(
         session,
         audit_actor(actor),
