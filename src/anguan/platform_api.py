@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -19,9 +18,8 @@ from anguan.core.files import LocalFileStore, StoredFile
 from anguan.core.realtime import RealtimeHub, WsIdentity
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.identity import permissions as P
-from anguan.identity import repository as identity_repo
-from anguan.identity.deps import current_actor, require, websocket_identity
-from anguan.identity.schemas import Actor, Scope
+from anguan.identity.deps import current_actor, require, websocket_actor
+from anguan.identity.schemas import Actor
 from anguan.plant import repository as plant_repo
 
 router = APIRouter(tags=["platform"], route_class=TransactionalRoute)
@@ -140,31 +138,20 @@ def _same_origin(websocket: WebSocket) -> bool:
 
 
 async def _ws_identity(websocket: WebSocket) -> WsIdentity | None:
-    """Authenticate the socket, then snapshot the caller's data scope for event filtering."""
+    """Authenticate the socket and snapshot the caller's data scope for event filtering, in one transaction."""
     if websocket.query_params.get("token") is None and not _same_origin(websocket):
         return None
-    identity = await websocket_identity(websocket)
-    if identity is None:
-        return None
-    database = websocket.app.state.database
-    async with database.transaction(write=False) as session:
-        found = await identity_repo.session_with_user(session, identity.session_key)
+    async with websocket.app.state.database.transaction(write=False) as session:
+        found = await websocket_actor(websocket, session)
         if found is None:
             return None
-        auth, _user = found
-        scopes = await identity_repo.scopes_of(session, auth.user_id)
-        actor = Actor(
-            user_id=auth.user_id,
-            username=_user.username,
-            permissions=identity.permissions,
-            scopes=tuple(Scope(kind=g.kind, ref_id=g.ref_id) for g in scopes),
-            session_id=auth.id,
-            session_kind=auth.kind,
-        )
+        actor, key = found
         areas = await plant_repo.visible_area_ids(session, actor)
-        sites = await plant_repo.visible_site_ids(session, actor)
-    return replace(
-        identity,
+        sites = await plant_repo.visible_site_ids(session, actor, areas)
+    return WsIdentity(
+        actor.user_id,
+        key,
+        actor.permissions,
         site_ids=None if sites is None else frozenset(sites),
         area_ids=None if areas is None else frozenset(areas),
     )

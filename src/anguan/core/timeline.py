@@ -100,13 +100,6 @@ def _fields(e: Any) -> dict[str, Any]:
     }
 
 
-async def ensure_audit_head(session: AsyncSession) -> None:
-    """Create the chain head row if it is missing (migrations also seed it)."""
-    if await session.get(AuditHead, 1) is None:
-        session.add(AuditHead(id=1, seq=0, last_hash=GENESIS))
-        await session.flush()
-
-
 async def record(
     session: AsyncSession,
     actor: AuditActor | None,

@@ -106,11 +106,6 @@ def get_database(request: Request) -> Database:
     return cast(Database, request.app.state.database)
 
 
-def app_state(request: Request, name: str) -> Any:
-    """A named object from app.state (hub, bus, file store...)."""
-    return getattr(request.app.state, name)
-
-
 def client_ip(request: Request) -> str | None:
     """The caller's address (the first X-Forwarded-For hop when behind the trusted proxy)."""
     fwd = request.headers.get("x-forwarded-for")

@@ -21,6 +21,7 @@ from anguan.core.errors import (
 )
 from anguan.core.pagination import Page, PageParams, page_params, paginate
 from anguan.core.realtime import RealtimeHub
+from anguan.core.time import utcnow
 from anguan.core.timeline import AuditEntry, verify_chain
 from anguan.core.web import TransactionalRoute, client_ip, get_session
 from anguan.identity import permissions as P
@@ -172,7 +173,7 @@ async def my_sessions(
     actor: Actor = Depends(current_actor_before_password_change), session: AsyncSession = Depends(get_session)
 ) -> list[SessionOut]:
     """The caller's live sessions and API tokens."""
-    rows = await repo.sessions_of(session, actor.user_id, service.now_utc())
+    rows = await repo.sessions_of(session, actor.user_id, utcnow())
     return [
         SessionOut(
             id=r.id,

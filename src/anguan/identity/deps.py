@@ -93,17 +93,27 @@ def require(permission: str, *alternatives: str) -> Callable[..., Awaitable[Acto
     return dependency
 
 
-async def websocket_identity(websocket: WebSocket) -> WsIdentity | None:
-    """Authenticate a WebSocket by session cookie or `?token=`; None refuses it."""
+async def websocket_actor(websocket: WebSocket, session: AsyncSession) -> tuple[Actor, str] | None:
+    """Authenticate a WebSocket by session cookie or `?token=`: (actor, session key), or None to refuse."""
     token = websocket.cookies.get(SESSION_COOKIE) or websocket.query_params.get("token")
     if not token or len(token) > 200:
         return None
     ctx: service.IdentityContext = websocket.app.state.identity
-    async with ctx.database.transaction(write=False) as session:
-        try:
-            actor, auth = await service.resolve(session, ctx, token, ip=None)
-        except NotAuthenticated:
-            return None
+    try:
+        actor, auth = await service.resolve(session, ctx, token, ip=None)
+    except NotAuthenticated:
+        return None
     if actor.must_change_password:
         return None  # like every other endpoint, until the password is changed
-    return WsIdentity(actor.user_id, auth.token_hash, actor.permissions)
+    return actor, auth.token_hash
+
+
+async def websocket_identity(websocket: WebSocket) -> WsIdentity | None:
+    """Authenticate a WebSocket for the realtime hub (no data-scope filtering); None refuses it."""
+    ctx: service.IdentityContext = websocket.app.state.identity
+    async with ctx.database.transaction(write=False) as session:
+        found = await websocket_actor(websocket, session)
+    if found is None:
+        return None
+    actor, key = found
+    return WsIdentity(actor.user_id, key, actor.permissions)

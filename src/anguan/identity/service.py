@@ -776,8 +776,3 @@ async def disable_totp(session: AsyncSession, ctx: IdentityContext, actor: Actor
         raise Unprocessable("identity.totp_invalid")
     user.totp_secret_enc = None
     await record(session, audit_actor(actor), "identity.totp_disabled", target_type="user", target_id=user.id)
-
-
-def now_utc() -> datetime:
-    """Exposed for the API layer's cookie expiry."""
-    return utcnow()

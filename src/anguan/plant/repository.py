@@ -39,11 +39,17 @@ async def visible_area_ids(session: AsyncSession, actor: Actor) -> set[int] | No
     return ids
 
 
-async def visible_site_ids(session: AsyncSession, actor: Actor) -> set[int] | None:
-    """Site ids the actor may open: scoped sites and the sites of scoped areas."""
+async def visible_site_ids(
+    session: AsyncSession, actor: Actor, areas: set[int] | None = None
+) -> set[int] | None:
+    """Site ids the actor may open: scoped sites and the sites of scoped areas.
+
+    `areas`: the actor's visible area ids when the caller already has them (saves recomputing).
+    """
     if actor.all_data:
         return None
-    areas = await visible_area_ids(session, actor) or set()
+    if areas is None:
+        areas = await visible_area_ids(session, actor) or set()
     site_of_areas = (
         set((await session.scalars(select(Area.site_id).where(Area.id.in_(areas)))).all()) if areas else set()
     )
