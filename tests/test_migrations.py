@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from anguan import migrate
 from anguan.core.db import Database
-from anguan.models import Base
+from anguan.models import Base, include_name
 from tests.conftest import MARIADB_URL, _pg_exec, pg_url, require_service
 
 MODEL_TABLES = set(Base.metadata.tables)
@@ -30,7 +30,8 @@ async def _inspect(url: str) -> tuple[set[str], list[Any], int, str | None]:
             def run(sync_conn: Any) -> tuple[set[str], list[Any]]:
                 tables = set(inspect(sync_conn).get_table_names())
                 ctx = MigrationContext.configure(
-                    sync_conn, opts={"compare_type": True, "render_as_batch": True}
+                    sync_conn,
+                    opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
                 )
                 return tables, compare_metadata(ctx, Base.metadata)
 

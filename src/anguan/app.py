@@ -30,6 +30,8 @@ from anguan.identity import repository as identity_repo
 from anguan.identity.locales import MESSAGES as IDENTITY_MESSAGES
 from anguan.identity.security import FieldCipher
 from anguan.identity.service import IdentityContext, policy_from
+from anguan.monitoring import api as monitoring_api
+from anguan.monitoring.locales import MESSAGES as MONITORING_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
 
@@ -45,6 +47,7 @@ def operation_id(route: APIRoute) -> str:
 def register_handlers(bus: EventBus, hub: RealtimeHub) -> None:
     """Wire module event handlers and the realtime sink (no import-time registration)."""
     hub.register_topic("plant", P.PLANT_READ)
+    hub.register_topic("monitoring", P.MON_READ)
 
     async def to_realtime(event: DomainEvent) -> None:
         if event.topic:
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     settings = settings or get_settings()
     register_messages(IDENTITY_MESSAGES)
     register_messages(PLANT_MESSAGES)
+    register_messages(MONITORING_MESSAGES)
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)
@@ -143,6 +147,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         identity_api.roles_router,
         identity_api.audit_router,
         plant_api.router,
+        monitoring_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

@@ -1,13 +1,35 @@
 """Imports every module's models so Alembic and create_all see the whole schema."""
 
+import re
+
 from anguan.core.db import Base
 from anguan.core.events import OutboxMessage
 from anguan.core.files import StoredFile
 from anguan.core.timeline import AuditEntry, AuditHead, TimelineEntry
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
+from anguan.monitoring.models import (
+    Alarm,
+    AlarmEvent,
+    Point,
+    PointCurrent,
+    Reject,
+    Rollup1h,
+    Rollup1m,
+    Sample,
+    Source,
+)
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 
 __all__ = [
+    "Alarm",
+    "AlarmEvent",
+    "Point",
+    "PointCurrent",
+    "Reject",
+    "Rollup1h",
+    "Rollup1m",
+    "Sample",
+    "Source",
     "Area",
     "AuditEntry",
     "AuditHead",
@@ -25,3 +47,10 @@ __all__ = [
     "User",
     "UserRole",
 ]
+
+_PARTITION = re.compile(r"^mon_sample_(p\d{8}|default)$")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic autogenerate filter: PostgreSQL partitions of the historian are not model tables."""
+    return not (type_ == "table" and name is not None and _PARTITION.match(name))

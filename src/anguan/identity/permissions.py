@@ -28,6 +28,12 @@ PLANT_READ = "plant.read"
 PLANT_WRITE = "plant.write"
 FILES_WRITE = "files.write"
 SYSTEM_CONFIG = "system.config"
+MON_READ = "monitoring.read"
+MON_OPERATE = "monitoring.operate"
+MON_SHELVE = "monitoring.shelve"
+MON_OOS = "monitoring.oos"
+MON_CONFIGURE = "monitoring.configure"
+NOTIFY_CONFIGURE = "notify.configure"
 
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
@@ -45,6 +51,14 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(PLANT_READ, "plant", "查看厂区与地图", "View the plant and its map", None),
     Permission(PLANT_WRITE, "plant", "维护厂区、区域与部门", "Maintain sites, areas and departments", None),
     Permission(FILES_WRITE, "core", "上传附件", "Upload attachments", None),
+    Permission(MON_READ, "monitoring", "查看在线监测与报警", "View live monitoring, alarms and trends", None),
+    Permission(MON_OPERATE, "monitoring", "确认与备注报警", "Acknowledge and comment alarms", None),
+    Permission(MON_SHELVE, "monitoring", "搁置报警", "Shelve alarms (time-limited)", None),
+    Permission(MON_OOS, "monitoring", "报警停用/投用", "Take alarms out of service and back", None),
+    Permission(
+        MON_CONFIGURE, "monitoring", "维护位号、数据源与报警设置", "Maintain points, sources and alarm settings", None
+    ),
+    Permission(NOTIFY_CONFIGURE, "notify", "维护通知渠道与报警推送", "Maintain notification channels and routes", None),
 )
 
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
@@ -68,7 +82,18 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "系统管理员",
         "System administrator",
         "system",
-        (USER_READ, USER_WRITE, SYSTEM_CONFIG, ROLE_READ, PLANT_READ, PLANT_WRITE, FILES_WRITE),
+        (
+            USER_READ,
+            USER_WRITE,
+            SYSTEM_CONFIG,
+            ROLE_READ,
+            PLANT_READ,
+            PLANT_WRITE,
+            FILES_WRITE,
+            MON_READ,
+            MON_CONFIGURE,
+            NOTIFY_CONFIGURE,
+        ),
     ),
     BuiltinRole(
         "secadmin",
@@ -83,10 +108,28 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "安全管理人员",
         "Safety manager",
         None,
-        (PLANT_READ, PLANT_WRITE, FILES_WRITE, USER_READ, ROLE_READ),
+        (
+            PLANT_READ,
+            PLANT_WRITE,
+            FILES_WRITE,
+            USER_READ,
+            ROLE_READ,
+            MON_READ,
+            MON_OPERATE,
+            MON_SHELVE,
+            MON_OOS,
+            MON_CONFIGURE,
+            NOTIFY_CONFIGURE,
+        ),
     ),
-    BuiltinRole("shift_leader", "班组长", "Shift leader", None, (PLANT_READ, FILES_WRITE)),
-    BuiltinRole("operator", "操作员", "Operator", None, (PLANT_READ,)),
-    BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE)),
+    BuiltinRole(
+        "shift_leader",
+        "班组长",
+        "Shift leader",
+        None,
+        (PLANT_READ, FILES_WRITE, MON_READ, MON_OPERATE, MON_SHELVE, MON_OOS),
+    ),
+    BuiltinRole("operator", "操作员", "Operator", None, (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE)),
+    BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE, MON_READ)),
     BuiltinRole("contractor", "承包商", "Contractor", None, (PLANT_READ,)),
 )

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from anguan.core.db import Database
-from anguan.models import Base
+from anguan.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,7 +27,11 @@ def run_migrations_offline() -> None:
 
 def _run(connection: Connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
