@@ -67,7 +67,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def test_settings(tmp: Path, url: str, **extra: object) -> Settings:
-    """Settings for an app under test."""
+    """Settings for an app under test (the ingest pipeline runs only where a test asks for it)."""
+    extra.setdefault("ingest", {"in_process": False})
     return Settings(
         environment="test",
         var_dir=tmp,

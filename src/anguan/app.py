@@ -30,7 +30,13 @@ from anguan.identity import repository as identity_repo
 from anguan.identity.locales import MESSAGES as IDENTITY_MESSAGES
 from anguan.identity.security import FieldCipher
 from anguan.identity.service import IdentityContext, policy_from
+from anguan.ingest_runtime import IngestRuntime
 from anguan.monitoring import api as monitoring_api
+from anguan.monitoring import historian
+from anguan.monitoring import ingest_api as monitoring_ingest_api
+from anguan.monitoring import repository as monitoring_repo
+from anguan.monitoring import service as monitoring_service
+from anguan.monitoring.events import AlarmCleared, AlarmRaised
 from anguan.monitoring.locales import MESSAGES as MONITORING_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
@@ -48,6 +54,8 @@ def register_handlers(bus: EventBus, hub: RealtimeHub) -> None:
     """Wire module event handlers and the realtime sink (no import-time registration)."""
     hub.register_topic("plant", P.PLANT_READ)
     hub.register_topic("monitoring", P.MON_READ)
+    for event_type in (AlarmRaised, AlarmCleared):
+        bus.register_type(event_type)
 
     async def to_realtime(event: DomainEvent) -> None:
         if event.topic:
@@ -68,6 +76,29 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
 
     scheduler.add("outbox.deliver", 2.0, deliver_outbox, probe=bus.outbox_pending)
     scheduler.add("identity.purge_sessions", 600.0, purge_sessions)
+    ing = settings.ingest
+
+    async def partitions(session):  # type: ignore[no-untyped-def]
+        return len(await historian.ensure_partitions(session, utcnow()))
+
+    async def rollups(session):  # type: ignore[no-untyped-def]
+        return await historian.rollup_hours(session, utcnow())
+
+    async def retention(session):  # type: ignore[no-untyped-def]
+        return await historian.apply_retention(
+            session, utcnow(), ing.retention_raw_days, ing.retention_1m_days, ing.retention_1h_days
+        )
+
+    async def unshelve(session):  # type: ignore[no-untyped-def]
+        return await monitoring_service.unshelve_expired(session, bus, utcnow())
+
+    async def shelve_due(session):  # type: ignore[no-untyped-def]
+        return bool(await monitoring_repo.expired_shelves(session, utcnow()))
+
+    scheduler.add("monitoring.partitions", 3600.0, partitions)
+    scheduler.add("monitoring.rollup_hours", 300.0, rollups)
+    scheduler.add("monitoring.retention", 6 * 3600.0, retention)
+    scheduler.add("monitoring.unshelve", 5.0, unshelve, probe=shelve_due)
     return scheduler
 
 
@@ -93,10 +124,17 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_handlers(bus, hub)
     scheduler = build_scheduler(database, bus, settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+    runtime = (
+        IngestRuntime(database, bus, settings, simulator=settings.demo or settings.ingest.simulator)
+        if settings.ingest.in_process
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        if runtime is not None:
+            await runtime.start()
         if start_scheduler:
             scheduler.start()
         log.info(
@@ -109,6 +147,8 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
             yield
         finally:
             await scheduler.stop()
+            if runtime is not None:
+                await runtime.stop()
             await hub.stop()
             await database.dispose()
 
@@ -127,6 +167,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     app.state.bus = bus
     app.state.hub = hub
     app.state.scheduler = scheduler
+    app.state.pipeline = runtime.pipeline if runtime is not None else None
     app.state.files = LocalFileStore(settings.storage.root)
     app.state.identity = IdentityContext(
         database=database,
@@ -148,6 +189,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         identity_api.audit_router,
         plant_api.router,
         monitoring_api.router,
+        monitoring_ingest_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from anguan.core.config import get_settings
@@ -131,11 +132,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _ensure_var()
     if args.demo:
         os.environ["ANGUAN_DEMO"] = "true"
+        get_settings.cache_clear()
+        settings = get_settings()
         from anguan import migrate
 
         migrate.upgrade(settings.db.url)
         asyncio.run(_seed())
     host, port = args.host or settings.host, args.port or settings.port
+    if args.workers > 1 and settings.ingest.in_process:
+        # One ingest pipeline owns the in-memory alarm and historian state: never one per worker.
+        os.environ["ANGUAN_INGEST__IN_PROCESS"] = "false"
+        get_settings.cache_clear()
+        print("  --workers > 1: the ingest role is not run in-process; run `anguan ingest` beside it.")
     print(
         f"\n  Anguan 安管  →  http://{host}:{port}/   (API docs: http://{host}:{port}/api/docs)", flush=True
     )
@@ -189,18 +197,85 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ingest_loop() -> None:
+async def _ingest_loop(args: argparse.Namespace) -> None:
+    from anguan.app import register_handlers
+    from anguan.core.db import Database
+    from anguan.core.events import EventBus
+    from anguan.core.realtime import RealtimeHub
+    from anguan.ingest_runtime import IngestRuntime
+
+    settings = get_settings()
+    database = Database(settings.db.url)
+    # Realtime events reach the API replicas' WebSocket clients through Redis when it is configured.
+    bus, hub = EventBus(), RealtimeHub(settings.redis.url, settings.redis.channel)
+    register_handlers(bus, hub)
+    await hub.start()
+    runtime = IngestRuntime(database, bus, settings, simulator=args.simulate)
+    await runtime.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("ingest role started; device connectors are configured by the monitoring module")
+    log.info(
+        "ingest role running: mqtt %s, %d connector(s)",
+        f"{settings.mqtt.host}:{settings.mqtt.port}" if settings.mqtt.host else "off",
+        len(runtime.connectors),
+    )
     await stop.wait()
+    await runtime.stop()
+    await hub.stop()
+    await database.dispose()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Run the ingest role (device connectors)."""
-    asyncio.run(_ingest_loop())
+    """Run the ingest role: MQTT (shared subscription) and other connectors, alarm engine, historian."""
+    asyncio.run(_ingest_loop(args))
+    return 0
+
+
+async def _simulate(args: argparse.Namespace) -> None:
+    from anguan.simulator.plant_sim import PlantSimulator
+    from anguan.simulator.publisher import run_mqtt
+
+    settings = get_settings()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    host = args.mqtt_host or settings.mqtt.host
+    sim = PlantSimulator(seed=args.seed, start=time.time() - args.backfill_minutes * 60)
+    if host:
+        port = args.mqtt_port or settings.mqtt.port
+        log.info("simulator publishing to mqtt://%s:%s/%s/sim", host, port, settings.mqtt.topic_prefix)
+        await run_mqtt(
+            sim, host, port, topic=f"{settings.mqtt.topic_prefix}/sim", qos=1, speed=args.speed, stop=stop
+        )
+        return
+    # No broker: run the ingest pipeline in this process and feed it directly.
+    from anguan.app import register_handlers
+    from anguan.core.db import Database
+    from anguan.core.events import EventBus
+    from anguan.core.realtime import RealtimeHub
+    from anguan.ingest_runtime import IngestRuntime
+
+    database = Database(settings.db.url)
+    bus, hub = EventBus(), RealtimeHub(settings.redis.url, settings.redis.channel)
+    register_handlers(bus, hub)
+    await hub.start()
+    settings.ingest.simulator_speed = args.speed
+    settings.ingest.simulator_backfill_s = args.backfill_minutes * 60
+    runtime = IngestRuntime(database, bus, settings, simulator=True)
+    await runtime.start()
+    log.info("simulator feeding the in-process ingest pipeline (no MQTT broker configured)")
+    await stop.wait()
+    await runtime.stop()
+    await hub.stop()
+    await database.dispose()
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Run the demo plant simulator: publish over MQTT when a broker is configured, else ingest in-process."""
+    asyncio.run(_simulate(args))
     return 0
 
 
@@ -237,7 +312,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--display-name")
     c.add_argument("--role", action="append", help="role code (repeatable)")
     c.set_defaults(func=cmd_create_user)
-    sub.add_parser("ingest", help="run the ingest role").set_defaults(func=cmd_ingest)
+    i = sub.add_parser("ingest", help="run the ingest role (connectors, alarm engine, historian)")
+    i.add_argument("--simulate", action="store_true", help="also run the demo plant simulator in-process")
+    i.set_defaults(func=cmd_ingest)
+    sim = sub.add_parser("simulate", help="run the demo plant simulator (MQTT if configured)")
+    sim.add_argument("--mqtt-host", help="broker host (default: ANGUAN_MQTT__HOST)")
+    sim.add_argument("--mqtt-port", type=int)
+    sim.add_argument(
+        "--speed", type=float, default=1.0, help="simulated seconds per real second while catching up"
+    )
+    sim.add_argument("--backfill-minutes", type=float, default=0.0, help="start this far in the past")
+    sim.add_argument("--seed", type=int, default=1)
+    sim.set_defaults(func=cmd_simulate)
     sub.add_parser("worker", help="run the worker role").set_defaults(func=cmd_worker)
     o = sub.add_parser("openapi", help="write the OpenAPI document")
     o.add_argument("--output", default="-")

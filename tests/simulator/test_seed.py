@@ -17,6 +17,7 @@ from anguan.plant import rules
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 from anguan.simulator import plant_layout as L
 from anguan.simulator.drawing import render_svg
+from anguan.simulator.points import DEMO_POINTS
 from anguan.simulator.seed import DEMO_USERS, seed_demo
 
 AREAS = {a.code: a for a in L.AREAS}
@@ -39,7 +40,13 @@ async def test_second_seed_adds_and_changes_nothing(db_url: str, files_root: Pat
         assert before["plant_area"] and before["identity_user"]
         async with database.transaction() as s:
             result = await seed_demo(s, LocalFileStore(files_root))
-        assert result == {"departments": len(L.DEPARTMENTS), "areas": len(L.AREAS), "users": len(DEMO_USERS)}
+        assert result == {
+            "departments": len(L.DEPARTMENTS),
+            "areas": len(L.AREAS),
+            "users": len(DEMO_USERS),
+            "points": len(DEMO_POINTS),
+            "sources": 2,
+        }
         assert await _everything(database) == before
     finally:
         await database.dispose()

@@ -48,6 +48,42 @@ class StorageSettings(BaseModel):
     max_upload_mb: int = 20
 
 
+class MqttSettings(BaseModel):
+    """MQTT broker for telemetry (empty host: no broker, the embedded default ingests in-process)."""
+
+    host: str = ""
+    port: int = 1883
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    topic_prefix: str = "anguan/v1/telemetry"
+    shared_group: str = "anguan"
+    client_id: str = ""
+    receive_maximum: int = 200
+
+
+class IngestSettings(BaseModel):
+    """The ingest role: limits of accepted input, batching, retention of the historian tiers."""
+
+    # Run the ingest pipeline inside `anguan serve` (the embedded default); false with `anguan ingest`.
+    in_process: bool = True
+    # Run the demo plant simulator (implied by --demo).
+    simulator: bool = False
+    # The simulator starts this far in the past and catches up at simulator_speed (history for trends
+    # and KPIs right away), then runs in real time.
+    simulator_backfill_s: float = 3600.0
+    simulator_speed: float = 30.0
+    max_payload_bytes: int = 256 * 1024
+    max_samples: int = 5000
+    max_future_s: float = 300.0
+    max_past_s: float = 7 * 86400.0
+    batch_max_samples: int = 20000
+    batch_max_wait_ms: float = 50.0
+    values_push_interval_s: float = 1.0
+    retention_raw_days: int = 400
+    retention_1m_days: int = 3 * 366
+    retention_1h_days: int = 10 * 366
+
+
 class Settings(BaseSettings):
     """All Anguan settings; nested groups use ANGUAN_<GROUP>__<FIELD>."""
 
@@ -68,6 +104,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     redis: RedisSettings = Field(default_factory=RedisSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    mqtt: MqttSettings = Field(default_factory=MqttSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     web_dist: Path | None = None
     demo: bool = False
     scheduler_enabled: bool = True

@@ -78,6 +78,11 @@ class PayloadTooLarge(AppError):
     code = "common.payload_too_large"
 
 
+class Unavailable(AppError):
+    status_code = 503
+    code = "common.unavailable"
+
+
 def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entry declaring the error codes a route may return."""
     out: dict[int | str, dict[str, Any]] = {}

@@ -16,6 +16,7 @@ _catalog: dict[str, dict[str, str]] = {
     "common.conflict": {"zh-CN": "与现有数据冲突", "en-US": "Conflicts with existing data"},
     "common.locked": {"zh-CN": "对象已锁定", "en-US": "Locked"},
     "common.validation_error": {"zh-CN": "输入数据有误", "en-US": "The input is not valid"},
+    "common.unavailable": {"zh-CN": "服务暂不可用，请稍后重试", "en-US": "Service unavailable; retry later"},
     "common.payload_too_large": {
         "zh-CN": "上传内容超过 {limit_mb} MB",
         "en-US": "The upload exceeds {limit_mb} MB",

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    Float,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -60,12 +60,13 @@ class Point(IdMixin, TimestampMixin, Base):
     __tablename__ = "mon_point"
 
     tag: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120))  # zh-CN name
+    name_en: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # level | temperature | pressure | flow | gas_combustible | gas_toxic | oxygen | switch | other
     kind: Mapped[str] = mapped_column(String(24))
     unit: Mapped[str] = mapped_column(String(16), default="")
-    range_lo: Mapped[float] = mapped_column(Float, default=0.0)
-    range_hi: Mapped[float] = mapped_column(Float, default=100.0)
+    range_lo: Mapped[float] = mapped_column(Double, default=0.0)
+    range_hi: Mapped[float] = mapped_column(Double, default=100.0)
     site_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_site.id", ondelete="CASCADE"), index=True)
     area_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("plant_area.id", ondelete="SET NULL"), nullable=True, index=True
@@ -75,8 +76,8 @@ class Point(IdMixin, TimestampMixin, Base):
     )
     # The hazards module (issue 5) adds the FK; until then a plain id.
     hazard_source_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
-    x: Mapped[float | None] = mapped_column(Float, nullable=True)
-    y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    x: Mapped[float | None] = mapped_column(Double, nullable=True)
+    y: Mapped[float | None] = mapped_column(Double, nullable=True)
     source_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("mon_source.id", ondelete="SET NULL"), nullable=True
     )
@@ -87,38 +88,38 @@ class Point(IdMixin, TimestampMixin, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
     # Alarm set-points and their priorities (low | medium | high | urgent).
-    sp_hh: Mapped[float | None] = mapped_column(Float, nullable=True)
-    sp_h: Mapped[float | None] = mapped_column(Float, nullable=True)
-    sp_l: Mapped[float | None] = mapped_column(Float, nullable=True)
-    sp_ll: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sp_hh: Mapped[float | None] = mapped_column(Double, nullable=True)
+    sp_h: Mapped[float | None] = mapped_column(Double, nullable=True)
+    sp_l: Mapped[float | None] = mapped_column(Double, nullable=True)
+    sp_ll: Mapped[float | None] = mapped_column(Double, nullable=True)
     prio_hh: Mapped[str] = mapped_column(String(8), default="high")
     prio_h: Mapped[str] = mapped_column(String(8), default="medium")
     prio_l: Mapped[str] = mapped_column(String(8), default="medium")
     prio_ll: Mapped[str] = mapped_column(String(8), default="high")
     # Diagnostic alarms (bad quality, stale data, rate of change) share one priority.
     prio_diag: Mapped[str] = mapped_column(String(8), default="low")
-    deadband: Mapped[float] = mapped_column(Float, default=0.0)  # alarm deadband, engineering units
-    on_delay_s: Mapped[float] = mapped_column(Float, default=0.0)
-    off_delay_s: Mapped[float] = mapped_column(Float, default=0.0)
-    roc_limit_per_min: Mapped[float | None] = mapped_column(Float, nullable=True)
-    expected_interval_s: Mapped[float] = mapped_column(Float, default=10.0)
+    deadband: Mapped[float] = mapped_column(Double, default=0.0)  # alarm deadband, engineering units
+    on_delay_s: Mapped[float] = mapped_column(Double, default=0.0)
+    off_delay_s: Mapped[float] = mapped_column(Double, default=0.0)
+    roc_limit_per_min: Mapped[float | None] = mapped_column(Double, nullable=True)
+    expected_interval_s: Mapped[float] = mapped_column(Double, default=10.0)
     # Suppression by design: while point `suppress_point_id` reads `suppress_value`, alarms are suppressed.
     suppress_point_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("mon_point.id", ondelete="SET NULL"), nullable=True
     )
-    suppress_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    suppress_value: Mapped[float | None] = mapped_column(Double, nullable=True)
     # Gas references used to validate set-points (GB/T 50493-2019): LEL %, OEL and IDLH in the point's unit.
-    gas_oel: Mapped[float | None] = mapped_column(Float, nullable=True)
-    gas_idlh: Mapped[float | None] = mapped_column(Float, nullable=True)
+    gas_oel: Mapped[float | None] = mapped_column(Double, nullable=True)
+    gas_idlh: Mapped[float | None] = mapped_column(Double, nullable=True)
 
     # Historian: exception deadband and swinging-door compression deviation (engineering units),
     # and the longest time between two archived samples.
-    hist_deadband: Mapped[float] = mapped_column(Float, default=0.0)
-    hist_comp_dev: Mapped[float] = mapped_column(Float, default=0.0)
-    hist_max_interval_s: Mapped[float] = mapped_column(Float, default=600.0)
+    hist_deadband: Mapped[float] = mapped_column(Double, default=0.0)
+    hist_comp_dev: Mapped[float] = mapped_column(Double, default=0.0)
+    hist_max_interval_s: Mapped[float] = mapped_column(Double, default=600.0)
 
     # Early warning (预警): pre-alarm when the forecast time to a set-point falls under the horizon.
-    forecast_horizon_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    forecast_horizon_s: Mapped[float | None] = mapped_column(Double, nullable=True)
 
     # Rationalisation (ISA-18.2 master alarm database).
     cause: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -138,21 +139,21 @@ class PointCurrent(Base):
 
     point_id: Mapped[int] = mapped_column(BigId, ForeignKey("mon_point.id", ondelete="CASCADE"), primary_key=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime())
-    value: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Double)
     quality: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 good, 1 uncertain, 2 bad
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Swinging door: the last archived sample and the door's slopes from it (None = door reset).
     arch_ts: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    arch_value: Mapped[float | None] = mapped_column(Float, nullable=True)
-    slope_lo: Mapped[float | None] = mapped_column(Float, nullable=True)
-    slope_hi: Mapped[float | None] = mapped_column(Float, nullable=True)
+    arch_value: Mapped[float | None] = mapped_column(Double, nullable=True)
+    slope_lo: Mapped[float | None] = mapped_column(Double, nullable=True)
+    slope_hi: Mapped[float | None] = mapped_column(Double, nullable=True)
     # True when (ts, value) has not been archived yet (the held sample of the swinging door).
     held: Mapped[bool] = mapped_column(Boolean, default=False)
     # The open 1-minute rollup bucket (written to mon_rollup_1m when the minute closes).
     m_start: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    m_min: Mapped[float | None] = mapped_column(Float, nullable=True)
-    m_max: Mapped[float | None] = mapped_column(Float, nullable=True)
-    m_sum: Mapped[float | None] = mapped_column(Float, nullable=True)
+    m_min: Mapped[float | None] = mapped_column(Double, nullable=True)
+    m_max: Mapped[float | None] = mapped_column(Double, nullable=True)
+    m_sum: Mapped[float | None] = mapped_column(Double, nullable=True)
     m_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -163,7 +164,7 @@ class Sample(Base):
 
     point_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
-    value: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Double)
     quality: Mapped[int] = mapped_column(SmallInteger, default=0)
 
 
@@ -174,11 +175,11 @@ class Rollup1m(Base):
 
     point_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     bucket: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
-    vmin: Mapped[float] = mapped_column(Float)
-    vmax: Mapped[float] = mapped_column(Float)
-    vsum: Mapped[float] = mapped_column(Float)
+    vmin: Mapped[float] = mapped_column(Double)
+    vmax: Mapped[float] = mapped_column(Double)
+    vsum: Mapped[float] = mapped_column(Double)
     count: Mapped[int] = mapped_column(Integer)
-    vlast: Mapped[float] = mapped_column(Float)
+    vlast: Mapped[float] = mapped_column(Double)
 
 
 class Rollup1h(Base):
@@ -188,11 +189,11 @@ class Rollup1h(Base):
 
     point_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     bucket: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
-    vmin: Mapped[float] = mapped_column(Float)
-    vmax: Mapped[float] = mapped_column(Float)
-    vsum: Mapped[float] = mapped_column(Float)
+    vmin: Mapped[float] = mapped_column(Double)
+    vmax: Mapped[float] = mapped_column(Double)
+    vsum: Mapped[float] = mapped_column(Double)
     count: Mapped[int] = mapped_column(Integer)
-    vlast: Mapped[float] = mapped_column(Float)
+    vlast: Mapped[float] = mapped_column(Double)
 
 
 class Alarm(IdMixin, Base):
@@ -218,8 +219,8 @@ class Alarm(IdMixin, Base):
     occurrence: Mapped[int] = mapped_column(Integer, default=0)  # +1 per activation
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    value: Mapped[float | None] = mapped_column(Float, nullable=True)  # value at activation
-    limit: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value: Mapped[float | None] = mapped_column(Double, nullable=True)  # value at activation
+    limit: Mapped[float | None] = mapped_column(Double, nullable=True)
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
     chattering: Mapped[bool] = mapped_column(Boolean, default=False)
     message: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -260,7 +261,7 @@ class AlarmEvent(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(16))
     occurrence: Mapped[int] = mapped_column(Integer, default=0)
     priority: Mapped[str] = mapped_column(String(8))
-    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    value: Mapped[float | None] = mapped_column(Double, nullable=True)
     actor_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
 

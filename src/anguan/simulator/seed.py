@@ -158,4 +158,66 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
             ref = site.id
         session.add(DataScope(user_id=user.id, kind=kind, ref_id=ref))
     await session.flush()
-    return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS)}
+    counts = await seed_monitoring(session)
+    return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS), **counts}
+
+
+# The demo HTTP gateway's token (demo data only: a real gateway gets a random token from the API).
+DEMO_GATEWAY_TOKEN = "demo-gateway-token-HB01"
+
+
+async def seed_monitoring(session: AsyncSession) -> dict[str, int]:
+    """Create or refresh the demo plant's data sources and monitored points (idempotent)."""
+    import hashlib
+
+    from anguan.monitoring.models import Point, Source
+    from anguan.simulator.points import DEMO_POINTS
+
+    site = (await session.scalars(select(Site).where(Site.code == L.SITE_CODE))).one()
+    areas = {a.code: a.id for a in (await session.scalars(select(Area).where(Area.site_id == site.id))).all()}
+    equipment = {
+        e.tag: e.id
+        for e in (
+            await session.scalars(select(EquipmentLocation).where(EquipmentLocation.site_id == site.id))
+        ).all()
+    }
+    sources = {s.code: s for s in (await session.scalars(select(Source))).all()}
+    if "sim" not in sources:
+        sources["sim"] = Source(
+            code="sim", name="演示装置模拟器 Demo plant simulator", kind="simulator", config={}
+        )
+        session.add(sources["sim"])
+    if "gw-http" not in sources:
+        sources["gw-http"] = Source(
+            code="gw-http",
+            name="演示 HTTP 网关 Demo HTTP gateway",
+            kind="http",
+            token_hash=hashlib.sha256(DEMO_GATEWAY_TOKEN.encode()).hexdigest(),
+            config={},
+        )
+        session.add(sources["gw-http"])
+    await session.flush()
+    existing = {p.tag: p for p in (await session.scalars(select(Point))).all()}
+    created: set[str] = set()
+    for dp in DEMO_POINTS:
+        if dp.tag in existing:
+            continue
+        created.add(dp.tag)
+        cols = dp.point_columns()
+        point = Point(
+            **cols,
+            name_en=dp.name_en,
+            site_id=site.id,
+            area_id=areas.get(dp.area_code),
+            equipment_id=equipment.get(dp.equipment_tag) if dp.equipment_tag else None,
+            source_id=sources["sim"].id,
+            source_address=dp.tag,
+        )
+        session.add(point)
+        existing[dp.tag] = point
+    await session.flush()
+    for dp in DEMO_POINTS:
+        if dp.tag in created and dp.suppress_tag and dp.suppress_tag in existing:
+            existing[dp.tag].suppress_point_id = existing[dp.suppress_tag].id
+    await session.flush()
+    return {"points": len(existing), "sources": len(sources)}

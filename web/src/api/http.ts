@@ -8,6 +8,7 @@ export type Query = Record<string, QueryValue>
 
 export interface RequestOptions {
   query?: Query
+  /** JSON-encoded, except FormData which is sent as multipart/form-data */
   body?: unknown
   headers?: Record<string, string>
   /** Do not show a toast for errors; the caller renders them. */
@@ -93,7 +94,10 @@ async function request<T>(method: HttpMethod, path: string, options: RequestOpti
   for (const fn of requestInterceptors) fn(ctx)
 
   const init: RequestInit = { method, headers: ctx.headers, credentials: 'include', signal: options.signal }
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) {
+    // multipart upload: the browser sets the Content-Type with its boundary
+    init.body = options.body
+  } else if (options.body !== undefined) {
     ctx.headers.set('Content-Type', 'application/json')
     init.body = JSON.stringify(options.body)
   }

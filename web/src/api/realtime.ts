@@ -12,6 +12,8 @@ export interface RealtimeEvent<T = unknown> {
 }
 
 export type RealtimeHandler = (event: RealtimeEvent) => void
+/** Called each time the server confirms a topic subscription (first connect and every reconnect). */
+export type SubscribedHandler = () => void
 
 const MIN_DELAY_MS = 1000
 const MAX_DELAY_MS = 30000
@@ -24,9 +26,19 @@ function isEvent(value: unknown): value is RealtimeEvent {
   return v.op === 'event' && typeof v.topic === 'string' && typeof v.name === 'string'
 }
 
+function isSubscribed(value: unknown): value is { op: 'subscribed'; topics: string[] } {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return v.op === 'subscribed' && Array.isArray(v.topics) && v.topics.every((t) => typeof t === 'string')
+}
+
 export class RealtimeClient {
   private socket: WebSocket | null = null
   private handlers = new Map<string, Set<RealtimeHandler>>()
+  private readyHandlers = new Map<string, Set<SubscribedHandler>>()
+  // topics the server has confirmed on the current socket
+  private confirmed = new Set<string>()
+  private connectionListeners = new Set<(connected: boolean) => void>()
   private attempt = 0
   private timer: ReturnType<typeof setTimeout> | null = null
   private pinger: ReturnType<typeof setInterval> | null = null
@@ -42,8 +54,31 @@ export class RealtimeClient {
     return this.socket?.readyState === WebSocket.OPEN
   }
 
-  /** Registers a handler for a topic; returns an unsubscribe function. */
-  subscribe(topic: string, handler: RealtimeHandler): () => void {
+  /** Notifies open/close of the socket (e.g. a "live" indicator); returns a remove function. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.connectionListeners.add(listener)
+    return () => this.connectionListeners.delete(listener)
+  }
+
+  private notifyConnection(connected: boolean): void {
+    this.connectionListeners.forEach((fn) => fn(connected))
+  }
+
+  /**
+   * Registers a handler for a topic; returns an unsubscribe function. `onSubscribed` runs whenever
+   * the server confirms the subscription, so a caller can (re)load a snapshot after every reconnect
+   * knowing that no later change is missed.
+   */
+  subscribe(topic: string, handler: RealtimeHandler, onSubscribed?: SubscribedHandler): () => void {
+    if (onSubscribed) {
+      let ready = this.readyHandlers.get(topic)
+      if (!ready) {
+        ready = new Set()
+        this.readyHandlers.set(topic, ready)
+      }
+      ready.add(onSubscribed)
+      if (this.confirmed.has(topic) && this.connected) onSubscribed()
+    }
     let set = this.handlers.get(topic)
     const isNewTopic = !set
     if (!set) {
@@ -53,15 +88,21 @@ export class RealtimeClient {
     set.add(handler)
     if (!this.socket) this.connect()
     else if (isNewTopic && this.connected) this.send({ op: 'subscribe', topics: [topic] })
-    return () => this.unsubscribe(topic, handler)
+    return () => this.unsubscribe(topic, handler, onSubscribed)
   }
 
-  private unsubscribe(topic: string, handler: RealtimeHandler): void {
+  private unsubscribe(topic: string, handler: RealtimeHandler, onSubscribed?: SubscribedHandler): void {
+    if (onSubscribed) {
+      const ready = this.readyHandlers.get(topic)
+      ready?.delete(onSubscribed)
+      if (ready?.size === 0) this.readyHandlers.delete(topic)
+    }
     const set = this.handlers.get(topic)
     if (!set) return
     set.delete(handler)
     if (set.size === 0) {
       this.handlers.delete(topic)
+      this.confirmed.delete(topic)
       if (this.connected) this.send({ op: 'unsubscribe', topics: [topic] })
     }
     if (this.handlers.size === 0) this.close()
@@ -76,6 +117,7 @@ export class RealtimeClient {
       const topics = [...this.handlers.keys()]
       if (topics.length) this.send({ op: 'subscribe', topics })
       this.pinger = setInterval(() => this.send({ op: 'ping' }), PING_MS)
+      this.notifyConnection(true)
     }
     socket.onmessage = (message: MessageEvent) => {
       let data: unknown
@@ -84,11 +126,20 @@ export class RealtimeClient {
       } catch {
         return
       }
+      if (isSubscribed(data)) {
+        for (const topic of data.topics) {
+          this.confirmed.add(topic)
+          this.readyHandlers.get(topic)?.forEach((fn) => fn())
+        }
+        return
+      }
       if (!isEvent(data)) return
       this.handlers.get(data.topic)?.forEach((fn) => fn(data))
     }
     socket.onclose = (event: CloseEvent) => {
       this.stopPing()
+      if (this.socket === socket) this.confirmed.clear()
+      this.notifyConnection(false)
       if (this.socket === socket) this.socket = null
       if (event.code === CLOSE_UNAUTHENTICATED) return
       if (!this.closedByUs && this.handlers.size > 0) this.scheduleReconnect()
@@ -121,6 +172,7 @@ export class RealtimeClient {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     this.stopPing()
+    this.confirmed.clear()
     this.socket?.close()
     this.socket = null
   }

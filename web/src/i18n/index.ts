@@ -13,6 +13,8 @@ import plantZh from '@/modules/plant/locales/zh-CN'
 import plantEn from '@/modules/plant/locales/en-US'
 import auditZh from '@/modules/audit/locales/zh-CN'
 import auditEn from '@/modules/audit/locales/en-US'
+import monitoringZh from '@/modules/monitoring/locales/zh-CN'
+import monitoringEn from '@/modules/monitoring/locales/en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -44,8 +46,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, auditEn),
   },
 })
 

@@ -3,12 +3,14 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import DefaultLayout from '@/layouts/DefaultLayout.vue'
 import { auditRoutes } from '@/modules/audit/routes'
 import { identityPublicRoutes, identityRoutes } from '@/modules/identity/routes'
+import { monitoringRoutes } from '@/modules/monitoring/routes'
 import { plantRoutes } from '@/modules/plant/routes'
 import { installGuards } from './guards'
 
 /** Layout children in menu order. */
 export const layoutChildren: RouteRecordRaw[] = [
   ...plantRoutes,
+  ...monitoringRoutes,
   ...identityRoutes,
   ...auditRoutes,
   {

@@ -304,6 +304,544 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Alarms
+         * @description Alarm conditions. state: active (annunciated: active or unacknowledged, not shelved / suppressed /
+         *     out of service), unacked, shelved, oos, all. Default order: priority, then newest activation.
+         */
+        get: operations["monitoring-list_alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ack Alarms
+         * @description Acknowledge several alarms (their current occurrence); the rest are listed as skipped.
+         */
+        post: operations["monitoring-ack_alarms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Alarm
+         * @description One alarm condition.
+         */
+        get: operations["monitoring-get_alarm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ack Alarm
+         * @description Acknowledge the occurrence the operator saw (409 monitoring.alarm_occurrence_changed if newer).
+         */
+        post: operations["monitoring-ack_alarm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Comment Alarm
+         * @description Add a note to the alarm's journal.
+         */
+        post: operations["monitoring-comment_alarm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alarm Events
+         * @description The alarm's journal (sort: ts, id; default newest first).
+         */
+        get: operations["monitoring-alarm_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/in-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return To Service
+         * @description Put an alarm back in service.
+         */
+        post: operations["monitoring-return_to_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/oos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take Out Of Service
+         * @description Take an alarm out of service (maintenance) with a reason.
+         */
+        post: operations["monitoring-take_out_of_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/shelve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shelve Alarm
+         * @description Shelve for a time with a reason (at most MAX_SHELVE_MINUTES).
+         */
+        post: operations["monitoring-shelve_alarm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/alarms/{alarm_id}/unshelve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unshelve Alarm
+         * @description End a shelving early.
+         */
+        post: operations["monitoring-unshelve_alarm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Board
+         * @description Per area: points with value, set-points, worst alarm and a 30-minute sparkline.
+         */
+        get: operations["monitoring-board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Batch
+         * @description Ingest a batch of samples from a gateway authenticated by its source token.
+         */
+        post: operations["monitoring-ingest_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/kpi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kpi
+         * @description Alarm-management KPIs per console over [start, end) (at most 31 days; buckets aligned to start).
+         */
+        get: operations["monitoring-kpi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Points
+         * @description Points within the caller's scope (sort: tag, name, kind, area_id, console, id, updated_at).
+         */
+        get: operations["monitoring-list_points"];
+        put?: never;
+        /**
+         * Create Point
+         * @description Add a point (set-points checked against the range and GB/T 50493-2019).
+         */
+        post: operations["monitoring-create_point"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/points/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Points Export
+         * @description The caller's points in the import layout.
+         */
+        get: operations["monitoring-points_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/points/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Points Import
+         * @description Import points from xlsx: `validate` writes nothing, `all_or_nothing` writes only a file without
+         *     errors, `valid_only` writes the valid rows. Row problems are in the report; a broken file is a 422.
+         */
+        post: operations["monitoring-points_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/points/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Points Template
+         * @description The empty import template (bilingual headers, notes sheet).
+         */
+        get: operations["monitoring-points_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/points/{point_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Point
+         * @description One point.
+         */
+        get: operations["monitoring-get_point"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Point
+         * @description Delete a point without alarm history.
+         */
+        delete: operations["monitoring-delete_point"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Point
+         * @description Edit a point.
+         */
+        patch: operations["monitoring-update_point"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/realtime/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Realtime Snapshot
+         * @description Current values and active/unacknowledged alarms, before following the realtime topics.
+         */
+        get: operations["monitoring-realtime_snapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/rejects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rejects
+         * @description Rejected input per source and reason over the last hours.
+         */
+        get: operations["monitoring-rejects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sources
+         * @description Data sources (secret-looking config values masked).
+         */
+        get: operations["monitoring-list_sources"];
+        put?: never;
+        /**
+         * Create Source
+         * @description Register a source; an HTTP source's token is in this answer only.
+         */
+        post: operations["monitoring-create_source"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/sources/{source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Source
+         * @description Rename, enable/disable or reconfigure a source (a masked secret sent back is kept).
+         */
+        patch: operations["monitoring-update_source"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/sources/{source_id}/rotate-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Source Token
+         * @description Issue a new token for an HTTP source (shown once).
+         */
+        post: operations["monitoring-rotate_source_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status
+         * @description Online rate over enabled points and active alarms by priority.
+         */
+        get: operations["monitoring-status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trend
+         * @description Trend over [start, end] (at most 400 days), at most `max_points` per series with extremes kept.
+         */
+        get: operations["monitoring-trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/trend/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trend Export
+         * @description The stored rows over [start, end] as CSV (UTF-8 with BOM) or XLSX.
+         */
+        get: operations["monitoring-trend_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -776,6 +1314,101 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AckIn */
+        AckIn: {
+            /** Occurrence */
+            occurrence: number;
+        };
+        /** AlarmEventOut */
+        AlarmEventOut: {
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /** Alarm Id */
+            alarm_id: number;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string | null;
+            /** Occurrence */
+            occurrence: number;
+            /** Priority */
+            priority: string;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /** Value */
+            value: number | null;
+        };
+        /**
+         * AlarmView
+         * @description An alarm condition as the console, the API and the realtime hub show it.
+         */
+        AlarmView: {
+            /** Acked */
+            acked: boolean;
+            /** Acked At */
+            acked_at: string | null;
+            /** Acked By */
+            acked_by: number | null;
+            /** Activated At */
+            activated_at: string | null;
+            /** Active */
+            active: boolean;
+            /** Area Id */
+            area_id: number | null;
+            /** Chattering */
+            chattering: boolean;
+            /** Condition */
+            condition: string;
+            /** Console */
+            console: string;
+            /** Id */
+            id: number;
+            /** Limit */
+            limit: number | null;
+            /** Message */
+            message: string | null;
+            /** Occurrence */
+            occurrence: number;
+            /** Oos */
+            oos: boolean;
+            /** Oos Reason */
+            oos_reason: string | null;
+            /** Point Id */
+            point_id: number;
+            /** Point Name */
+            point_name: string;
+            /** Priority */
+            priority: string;
+            /** Response Time S */
+            response_time_s: number;
+            /** Returned At */
+            returned_at: string | null;
+            /** Rev */
+            rev: number;
+            /** Shelve Reason */
+            shelve_reason: string | null;
+            /** Shelved Until */
+            shelved_until: string | null;
+            /** Site Id */
+            site_id: number;
+            /** State */
+            state: string;
+            /** Suppressed */
+            suppressed: boolean;
+            /** Tag */
+            tag: string;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+        };
         /** AreaIn */
         AreaIn: {
             /** Code */
@@ -858,6 +1491,92 @@ export interface components {
              */
             ts: string;
         };
+        /** BadActor */
+        BadActor: {
+            /** Alarm Id */
+            alarm_id: number;
+            /** Condition */
+            condition: string;
+            /** Count */
+            count: number;
+            /** Point Id */
+            point_id: number;
+            /** Share Pct */
+            share_pct: number;
+            /** Tag */
+            tag: string;
+        };
+        /** BoardArea */
+        BoardArea: {
+            /** Area Code */
+            area_code: string | null;
+            /** Area Id */
+            area_id: number | null;
+            /** Area Name */
+            area_name: string | null;
+            /** Points */
+            points: components["schemas"]["BoardPoint"][];
+            /** Site Id */
+            site_id: number;
+        };
+        /** BoardOut */
+        BoardOut: {
+            /** Areas */
+            areas: components["schemas"]["BoardArea"][];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** BoardPoint */
+        BoardPoint: {
+            /** Alarm Priority */
+            alarm_priority: string | null;
+            /** Alarm State */
+            alarm_state: string | null;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Point Id */
+            point_id: number;
+            /** Quality */
+            quality: number | null;
+            /** Range Hi */
+            range_hi: number;
+            /** Range Lo */
+            range_lo: number;
+            /** Sp H */
+            sp_h: number | null;
+            /** Sp Hh */
+            sp_hh: number | null;
+            /** Sp L */
+            sp_l: number | null;
+            /** Sp Ll */
+            sp_ll: number | null;
+            /** Sparkline */
+            sparkline: number[];
+            /** T */
+            t: number | null;
+            /** Tag */
+            tag: string;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+        };
+        /** Body_monitoring-points_import */
+        "Body_monitoring-points_import": {
+            /** File */
+            file: string;
+            /**
+             * Mode
+             * @default validate
+             * @enum {string}
+             */
+            mode: "validate" | "all_or_nothing" | "valid_only";
+        };
         /** Body_plant-upload_drawing */
         "Body_plant-upload_drawing": {
             /** File */
@@ -868,6 +1587,35 @@ export interface components {
             /** File */
             file: string;
         };
+        /** BucketCount */
+        BucketCount: {
+            /** Count */
+            count: number;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** BulkAckIn */
+        BulkAckIn: {
+            /** Ids */
+            ids: number[];
+        };
+        /** BulkAckOut */
+        BulkAckOut: {
+            /** Acked */
+            acked: components["schemas"]["AlarmView"][];
+            /** Skipped */
+            skipped: components["schemas"]["BulkSkip"][];
+        };
+        /** BulkSkip */
+        BulkSkip: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+        };
         /** ChainOut */
         ChainOut: {
             /** Checked */
@@ -876,6 +1624,82 @@ export interface components {
             first_bad_seq: number | null;
             /** Ok */
             ok: boolean;
+        };
+        /** ChatteringAlarm */
+        ChatteringAlarm: {
+            /** Activations */
+            activations: number;
+            /** Alarm Id */
+            alarm_id: number;
+            /** Condition */
+            condition: string;
+            /** Point Id */
+            point_id: number;
+            /** Tag */
+            tag: string;
+        };
+        /** CommentIn */
+        CommentIn: {
+            /** Text */
+            text: string;
+        };
+        /** ConsoleKpi */
+        ConsoleKpi: {
+            /** Avg Per 10Min */
+            avg_per_10min: number;
+            /**
+             * Avg Per 10Min Status
+             * @enum {string}
+             */
+            avg_per_10min_status: "green" | "amber" | "red";
+            /** Avg Per Day */
+            avg_per_day: number;
+            /**
+             * Avg Per Day Status
+             * @enum {string}
+             */
+            avg_per_day_status: "green" | "amber" | "red";
+            /** Chattering */
+            chattering: components["schemas"]["ChatteringAlarm"][];
+            /** Console */
+            console: string;
+            /** Flood Time Pct */
+            flood_time_pct: number;
+            /** Floods */
+            floods: components["schemas"]["FloodPeriod"][];
+            /** Peak 10Min */
+            peak_10min: number;
+            /** Per 10Min */
+            per_10min: components["schemas"]["BucketCount"][];
+            /** Per Day */
+            per_day: components["schemas"]["DayCount"][];
+            /** Priority Distribution */
+            priority_distribution: components["schemas"]["PriorityShare"][];
+            /** Stale */
+            stale: components["schemas"]["StandingAlarm"][];
+            /** Standing */
+            standing: components["schemas"]["StandingAlarm"][];
+            /** Top10 Share Pct */
+            top10_share_pct: number;
+            /** Top Bad Actors */
+            top_bad_actors: components["schemas"]["BadActor"][];
+            /** Total */
+            total: number;
+        };
+        /** DayCount */
+        DayCount: {
+            /** Count */
+            count: number;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "green" | "amber" | "red";
         };
         /** DepartmentIn */
         DepartmentIn: {
@@ -1035,6 +1859,18 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** FloodPeriod */
+        FloodPeriod: {
+            /** Alarms */
+            alarms: number;
+            /** End */
+            end: string | null;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1050,6 +1886,102 @@ export interface components {
             status: string;
             /** Version */
             version: string;
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** Created */
+            created: number;
+            /** Errors */
+            errors: components["schemas"]["ImportRowError"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "validate" | "all_or_nothing" | "valid_only";
+            /** Total Rows */
+            total_rows: number;
+            /** Updated */
+            updated: number;
+            /** Valid Rows */
+            valid_rows: number;
+            /** Written */
+            written: boolean;
+        };
+        /** ImportRowError */
+        ImportRowError: {
+            /** Code */
+            code: string;
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+            /** Row */
+            row: number;
+        };
+        /**
+         * IngestResult
+         * @description Counts of one HTTP batch.
+         */
+        IngestResult: {
+            /** Accepted */
+            accepted: number;
+            /** Duplicates */
+            duplicates: number;
+            /**
+             * Forwarded
+             * @default false
+             */
+            forwarded: boolean;
+            /** Rejected */
+            rejected: {
+                [key: string]: number;
+            };
+        };
+        /** KpiLimitsOut */
+        KpiLimitsOut: {
+            /** Chatter Min Activations */
+            chatter_min_activations: number;
+            /** Chatter Window S */
+            chatter_window_s: number;
+            /** Flood End Below */
+            flood_end_below: number;
+            /** Flood Start Above */
+            flood_start_above: number;
+            /** Flood Window S */
+            flood_window_s: number;
+            /** Per 10Min Acceptable */
+            per_10min_acceptable: number;
+            /** Per 10Min Max */
+            per_10min_max: number;
+            /** Per Day Acceptable */
+            per_day_acceptable: number;
+            /** Per Day Max */
+            per_day_max: number;
+            /** Stale After S */
+            stale_after_s: number;
+            /** Version */
+            version: string;
+        };
+        /** KpiOut */
+        KpiOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Consoles */
+            consoles: components["schemas"]["ConsoleKpi"][];
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            limits: components["schemas"]["KpiLimitsOut"];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
         };
         /** LoginIn */
         LoginIn: {
@@ -1085,10 +2017,43 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** Page[AlarmEventOut] */
+        Page_AlarmEventOut_: {
+            /** Items */
+            items: components["schemas"]["AlarmEventOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[AlarmView] */
+        Page_AlarmView_: {
+            /** Items */
+            items: components["schemas"]["AlarmView"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[AuditOut] */
         Page_AuditOut_: {
             /** Items */
             items: components["schemas"]["AuditOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[PointOut] */
+        Page_PointOut_: {
+            /** Items */
+            items: components["schemas"]["PointOut"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -1126,6 +2091,392 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /**
+         * PointIn
+         * @description A new point; set-points are checked against its range and, for gas detectors, GB/T 50493-2019.
+         */
+        PointIn: {
+            /** Area Id */
+            area_id?: number | null;
+            /** Cause */
+            cause?: string | null;
+            /** Consequence */
+            consequence?: string | null;
+            /** Console */
+            console?: string | null;
+            /**
+             * Deadband
+             * @default 0
+             */
+            deadband: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Equipment Id */
+            equipment_id?: number | null;
+            /**
+             * Expected Interval S
+             * @default 10
+             */
+            expected_interval_s: number;
+            /** Forecast Horizon S */
+            forecast_horizon_s?: number | null;
+            /** Gas Idlh */
+            gas_idlh?: number | null;
+            /** Gas Oel */
+            gas_oel?: number | null;
+            /** Hazard Source Id */
+            hazard_source_id?: number | null;
+            /**
+             * Hist Comp Dev
+             * @default 0
+             */
+            hist_comp_dev: number;
+            /**
+             * Hist Deadband
+             * @default 0
+             */
+            hist_deadband: number;
+            /**
+             * Hist Max Interval S
+             * @default 600
+             */
+            hist_max_interval_s: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "level" | "temperature" | "pressure" | "flow" | "gas_combustible" | "gas_toxic" | "oxygen" | "switch" | "other";
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en?: string | null;
+            /**
+             * Off Delay S
+             * @default 0
+             */
+            off_delay_s: number;
+            /**
+             * On Delay S
+             * @default 0
+             */
+            on_delay_s: number;
+            /** Operator Action */
+            operator_action?: string | null;
+            /**
+             * Prio Diag
+             * @default low
+             * @enum {string}
+             */
+            prio_diag: "urgent" | "high" | "medium" | "low";
+            /**
+             * Prio H
+             * @default medium
+             * @enum {string}
+             */
+            prio_h: "urgent" | "high" | "medium" | "low";
+            /**
+             * Prio Hh
+             * @default high
+             * @enum {string}
+             */
+            prio_hh: "urgent" | "high" | "medium" | "low";
+            /**
+             * Prio L
+             * @default medium
+             * @enum {string}
+             */
+            prio_l: "urgent" | "high" | "medium" | "low";
+            /**
+             * Prio Ll
+             * @default high
+             * @enum {string}
+             */
+            prio_ll: "urgent" | "high" | "medium" | "low";
+            /**
+             * Range Hi
+             * @default 100
+             */
+            range_hi: number;
+            /**
+             * Range Lo
+             * @default 0
+             */
+            range_lo: number;
+            /**
+             * Response Time S
+             * @default 600
+             */
+            response_time_s: number;
+            /** Roc Limit Per Min */
+            roc_limit_per_min?: number | null;
+            /** Site Id */
+            site_id: number;
+            /** Source Address */
+            source_address?: string | null;
+            /** Source Id */
+            source_id?: number | null;
+            /** Sp H */
+            sp_h?: number | null;
+            /** Sp Hh */
+            sp_hh?: number | null;
+            /** Sp L */
+            sp_l?: number | null;
+            /** Sp Ll */
+            sp_ll?: number | null;
+            /** Suppress Point Id */
+            suppress_point_id?: number | null;
+            /** Suppress Value */
+            suppress_value?: number | null;
+            /** Tag */
+            tag: string;
+            /**
+             * Unit
+             * @default
+             */
+            unit: string;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** PointOut */
+        PointOut: {
+            /** Area Id */
+            area_id: number | null;
+            /** Cause */
+            cause: string | null;
+            /** Consequence */
+            consequence: string | null;
+            /** Console */
+            console: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deadband */
+            deadband: number;
+            /** Enabled */
+            enabled: boolean;
+            /** Equipment Id */
+            equipment_id: number | null;
+            /** Expected Interval S */
+            expected_interval_s: number;
+            /** Forecast Horizon S */
+            forecast_horizon_s: number | null;
+            /** Gas Idlh */
+            gas_idlh: number | null;
+            /** Gas Oel */
+            gas_oel: number | null;
+            /** Hazard Source Id */
+            hazard_source_id: number | null;
+            /** Hist Comp Dev */
+            hist_comp_dev: number;
+            /** Hist Deadband */
+            hist_deadband: number;
+            /** Hist Max Interval S */
+            hist_max_interval_s: number;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string | null;
+            /** Off Delay S */
+            off_delay_s: number;
+            /** On Delay S */
+            on_delay_s: number;
+            /** Operator Action */
+            operator_action: string | null;
+            /** Prio Diag */
+            prio_diag: string;
+            /** Prio H */
+            prio_h: string;
+            /** Prio Hh */
+            prio_hh: string;
+            /** Prio L */
+            prio_l: string;
+            /** Prio Ll */
+            prio_ll: string;
+            /** Range Hi */
+            range_hi: number;
+            /** Range Lo */
+            range_lo: number;
+            /** Response Time S */
+            response_time_s: number;
+            /** Roc Limit Per Min */
+            roc_limit_per_min: number | null;
+            /** Site Id */
+            site_id: number;
+            /** Source Address */
+            source_address: string | null;
+            /** Source Id */
+            source_id: number | null;
+            /** Sp H */
+            sp_h: number | null;
+            /** Sp Hh */
+            sp_hh: number | null;
+            /** Sp L */
+            sp_l: number | null;
+            /** Sp Ll */
+            sp_ll: number | null;
+            /** Suppress Point Id */
+            suppress_point_id: number | null;
+            /** Suppress Value */
+            suppress_value: number | null;
+            /** Tag */
+            tag: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /**
+         * PointUpdate
+         * @description Fields to change; null clears a nullable field (a set-point, the area...).
+         */
+        PointUpdate: {
+            /** Area Id */
+            area_id?: number | null;
+            /** Cause */
+            cause?: string | null;
+            /** Consequence */
+            consequence?: string | null;
+            /** Console */
+            console?: string | null;
+            /** Deadband */
+            deadband?: number | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Equipment Id */
+            equipment_id?: number | null;
+            /** Expected Interval S */
+            expected_interval_s?: number | null;
+            /** Forecast Horizon S */
+            forecast_horizon_s?: number | null;
+            /** Gas Idlh */
+            gas_idlh?: number | null;
+            /** Gas Oel */
+            gas_oel?: number | null;
+            /** Hazard Source Id */
+            hazard_source_id?: number | null;
+            /** Hist Comp Dev */
+            hist_comp_dev?: number | null;
+            /** Hist Deadband */
+            hist_deadband?: number | null;
+            /** Hist Max Interval S */
+            hist_max_interval_s?: number | null;
+            /** Kind */
+            kind?: ("level" | "temperature" | "pressure" | "flow" | "gas_combustible" | "gas_toxic" | "oxygen" | "switch" | "other") | null;
+            /** Name */
+            name?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Off Delay S */
+            off_delay_s?: number | null;
+            /** On Delay S */
+            on_delay_s?: number | null;
+            /** Operator Action */
+            operator_action?: string | null;
+            /** Prio Diag */
+            prio_diag?: ("urgent" | "high" | "medium" | "low") | null;
+            /** Prio H */
+            prio_h?: ("urgent" | "high" | "medium" | "low") | null;
+            /** Prio Hh */
+            prio_hh?: ("urgent" | "high" | "medium" | "low") | null;
+            /** Prio L */
+            prio_l?: ("urgent" | "high" | "medium" | "low") | null;
+            /** Prio Ll */
+            prio_ll?: ("urgent" | "high" | "medium" | "low") | null;
+            /** Range Hi */
+            range_hi?: number | null;
+            /** Range Lo */
+            range_lo?: number | null;
+            /** Response Time S */
+            response_time_s?: number | null;
+            /** Roc Limit Per Min */
+            roc_limit_per_min?: number | null;
+            /** Site Id */
+            site_id?: number | null;
+            /** Source Address */
+            source_address?: string | null;
+            /** Source Id */
+            source_id?: number | null;
+            /** Sp H */
+            sp_h?: number | null;
+            /** Sp Hh */
+            sp_hh?: number | null;
+            /** Sp L */
+            sp_l?: number | null;
+            /** Sp Ll */
+            sp_ll?: number | null;
+            /** Suppress Point Id */
+            suppress_point_id?: number | null;
+            /** Suppress Value */
+            suppress_value?: number | null;
+            /** Tag */
+            tag?: string | null;
+            /** Unit */
+            unit?: string | null;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** PriorityShare */
+        PriorityShare: {
+            /** Count */
+            count: number;
+            /** Pct */
+            pct: number;
+            /** Priority */
+            priority: string;
+            /** Target Pct */
+            target_pct: number | null;
+        };
+        /** ReasonIn */
+        ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** RejectOut */
+        RejectOut: {
+            /** Count */
+            count: number;
+            /**
+             * Last At
+             * Format: date-time
+             */
+            last_at: string;
+            /** Last Detail */
+            last_detail: string | null;
+            /** Reason */
+            reason: string;
+            /** Source */
+            source: string;
+        };
+        /** RejectsOut */
+        RejectsOut: {
+            /** Items */
+            items: components["schemas"]["RejectOut"][];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
         };
         /** ResetPasswordIn */
         ResetPasswordIn: {
@@ -1218,6 +2569,13 @@ export interface components {
             /** Name */
             name: string | null;
         };
+        /** ShelveIn */
+        ShelveIn: {
+            /** Minutes */
+            minutes: number;
+            /** Reason */
+            reason: string;
+        };
         /** SiteIn */
         SiteIn: {
             /** Code */
@@ -1280,6 +2638,171 @@ export interface components {
             /** Width M */
             width_m?: number | null;
         };
+        /** SnapshotOut */
+        SnapshotOut: {
+            /** Alarms */
+            alarms: components["schemas"]["AlarmView"][];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Values */
+            values: components["schemas"]["SnapshotValue"][];
+        };
+        /** SnapshotValue */
+        SnapshotValue: {
+            /** Alarm Priority */
+            alarm_priority: string | null;
+            /** Alarm State */
+            alarm_state: string | null;
+            /** Point Id */
+            point_id: number;
+            /** Quality */
+            quality: number;
+            /** T */
+            t: number;
+            /** Tag */
+            tag: string;
+            /** Value */
+            value: number;
+        };
+        /** SourceIn */
+        SourceIn: {
+            /** Code */
+            code: string;
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "mqtt" | "http" | "opcua" | "modbus" | "simulator";
+            /** Name */
+            name: string;
+        };
+        /** SourceOut */
+        SourceOut: {
+            /** Code */
+            code: string;
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Has Token */
+            has_token: boolean;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** SourceUpdate */
+        SourceUpdate: {
+            /** Config */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** SourceWithToken */
+        SourceWithToken: {
+            /** Code */
+            code: string;
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Has Token */
+            has_token: boolean;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Last Seen At */
+            last_seen_at: string | null;
+            /** Name */
+            name: string;
+            /** Token */
+            token?: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** StandingAlarm */
+        StandingAlarm: {
+            /** Alarm Id */
+            alarm_id: number;
+            /** Condition */
+            condition: string;
+            /** Point Id */
+            point_id: number;
+            /** Priority */
+            priority: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** Tag */
+            tag: string;
+        };
+        /** StatusOut */
+        StatusOut: {
+            /** Active Alarms */
+            active_alarms: {
+                [key: string]: number;
+            };
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Online Rate */
+            online_rate: number;
+            /** Points Configured */
+            points_configured: number;
+            /** Points Online */
+            points_online: number;
+            /** Points Total */
+            points_total: number;
+            /** Unacked Alarms */
+            unacked_alarms: number;
+        };
         /** TokenIn */
         TokenIn: {
             /**
@@ -1318,6 +2841,47 @@ export interface components {
             otpauth_uri: string;
             /** Secret */
             secret: string;
+        };
+        /** TrendOut */
+        TrendOut: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Series */
+            series: components["schemas"]["TrendSeriesOut"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** TrendSeriesOut */
+        TrendSeriesOut: {
+            /** Held */
+            held: boolean;
+            /** Name */
+            name: string;
+            /** Point Id */
+            point_id: number;
+            /** Points */
+            points: [
+                number,
+                number,
+                number,
+                number,
+                number | null
+            ][];
+            /** Tag */
+            tag: string;
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "raw" | "1m" | "1h";
+            /** Unit */
+            unit: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -2131,6 +3695,1887 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-list_alarms": {
+        parameters: {
+            query?: {
+                state?: "active" | "unacked" | "shelved" | "oos" | "all";
+                priority?: ("urgent" | "high" | "medium" | "low") | null;
+                site_id?: number | null;
+                area_id?: number | null;
+                console?: string | null;
+                condition?: ("HH" | "H" | "L" | "LL" | "ROC" | "BAD" | "STALE" | "PRE") | null;
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AlarmView_"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-ack_alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkAckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAckOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-get_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-ack_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-comment_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-alarm_events": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AlarmEventOut_"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-return_to_service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-take_out_of_service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-shelve_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShelveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-unshelve_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-board": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                area_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-ingest_batch": {
+        parameters: {
+            query?: never;
+            header?: {
+                "x-source-token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-kpi": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                console?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-list_points": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                area_id?: number | null;
+                kind?: ("level" | "temperature" | "pressure" | "flow" | "gas_combustible" | "gas_toxic" | "oxygen" | "switch" | "other") | null;
+                q?: string | null;
+                enabled?: boolean | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PointOut_"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-create_point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-points_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-points_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_monitoring-points_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-points_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-get_point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                point_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-delete_point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                point_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-update_point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                point_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-realtime_snapshot": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                area_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-rejects": {
+        parameters: {
+            query?: {
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectsOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-list_sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-create_source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithToken"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-update_source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-rotate_source_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithToken"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-status": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "monitoring-trend": {
+        parameters: {
+            query: {
+                /** @description comma-separated point ids, at most 20 */
+                point_ids: string;
+                start: string;
+                end: string;
+                max_points?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "monitoring-trend_export": {
+        parameters: {
+            query: {
+                point_ids: string;
+                start: string;
+                end: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
