@@ -204,7 +204,11 @@ def normal(seed: int, hours: float) -> None:
         f"simulator {run.sim_s:.1f} s"
     )
     print(f"   points with a forecast horizon: {len(forecast_points)} ({point_days:.1f} point-days)")
-    print(f"   real limit alarms (H/HH/L/LL activations): {len(real)} on {len(real_by_point)} points")
+    hidden = sum(1 for c in real if c.extra.get("suppressed"))
+    print(
+        f"   real limit alarms (H/HH/L/LL activations): {len(real)} on {len(real_by_point)} points, "
+        f"{hidden} of them suppressed by design"
+    )
     print(f"   PRE activations: {len(pres)}; followed by a real alarm within the horizon: {true_count}")
     print(
         f"   false pre-alarms: {n_false} ({n_false / point_days if point_days else 0:.2f} per forecast point-day)"

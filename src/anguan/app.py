@@ -17,7 +17,7 @@ from anguan import __version__
 from anguan.core.config import Settings, get_settings
 from anguan.core.db import Database
 from anguan.core.errors import install_error_handlers
-from anguan.core.events import DomainEvent, EventBus
+from anguan.core.events import DomainEvent, EventBus, delivery_session
 from anguan.core.files import LocalFileStore
 from anguan.core.i18n import register_messages
 from anguan.core.jobs import Scheduler
@@ -27,17 +27,23 @@ from anguan.core.web import RequestIdMiddleware
 from anguan.identity import api as identity_api
 from anguan.identity import permissions as P
 from anguan.identity import repository as identity_repo
+from anguan.identity.deps import current_actor
 from anguan.identity.locales import MESSAGES as IDENTITY_MESSAGES
 from anguan.identity.security import FieldCipher
 from anguan.identity.service import IdentityContext, policy_from
 from anguan.ingest_runtime import IngestRuntime
 from anguan.monitoring import api as monitoring_api
-from anguan.monitoring import historian
+from anguan.monitoring import historian, routing, routing_api
 from anguan.monitoring import ingest_api as monitoring_ingest_api
 from anguan.monitoring import repository as monitoring_repo
 from anguan.monitoring import service as monitoring_service
+from anguan.monitoring.config_events import PointsChanged, SourcesChanged
 from anguan.monitoring.events import AlarmCleared, AlarmRaised
 from anguan.monitoring.locales import MESSAGES as MONITORING_MESSAGES
+from anguan.notify import api as notify_api
+from anguan.notify import service as notify_service
+from anguan.notify.channels import SecretBox
+from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
 
@@ -50,12 +56,25 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
-def register_handlers(bus: EventBus, hub: RealtimeHub) -> None:
+def register_handlers(bus: EventBus, hub: RealtimeHub, database: Database) -> None:
     """Wire module event handlers and the realtime sink (no import-time registration)."""
     hub.register_topic("plant", P.PLANT_READ)
     hub.register_topic("monitoring", P.MON_READ)
+    # Personal notifications: the hub delivers an event scoped {"user_id": id} to that user only.
+    hub.register_topic("notify", "")
     for event_type in (AlarmRaised, AlarmCleared):
         bus.register_type(event_type)
+
+    async def notify_alarm_raised(event: DomainEvent) -> None:
+        assert isinstance(event, AlarmRaised)
+        session = delivery_session()
+        if session is not None:  # inside the outbox transaction (durable event)
+            await routing.on_alarm_raised(session, event, bus=bus)
+            return
+        async with database.transaction() as s:
+            await routing.on_alarm_raised(s, event, bus=bus)
+
+    bus.subscribe(AlarmRaised, notify_alarm_raised)
 
     async def to_realtime(event: DomainEvent) -> None:
         if event.topic:
@@ -99,6 +118,17 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
     scheduler.add("monitoring.rollup_hours", 300.0, rollups)
     scheduler.add("monitoring.retention", 6 * 3600.0, retention)
     scheduler.add("monitoring.unshelve", 5.0, unshelve, probe=shelve_due)
+    box = SecretBox(settings.auth.secret_key.get_secret_value())
+
+    async def escalate(session):  # type: ignore[no-untyped-def]
+        return await routing.escalate(session, bus)
+
+    async def webhooks(_session):  # type: ignore[no-untyped-def]
+        # Posts with no transaction open (claims and outcomes commit in their own short ones).
+        return await notify_service.deliver_webhooks(database, box)
+
+    scheduler.add("monitoring.escalate", 10.0, escalate, probe=routing.escalation_pending)
+    scheduler.add("notify.webhooks", 5.0, webhooks, probe=notify_service.webhooks_due)
     return scheduler
 
 
@@ -118,10 +148,12 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(IDENTITY_MESSAGES)
     register_messages(PLANT_MESSAGES)
     register_messages(MONITORING_MESSAGES)
+    register_messages(NOTIFY_MESSAGES)
+    register_messages(routing.MESSAGES)
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)
-    register_handlers(bus, hub)
+    register_handlers(bus, hub, database)
     scheduler = build_scheduler(database, bus, settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
     runtime = (
@@ -168,6 +200,15 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     app.state.hub = hub
     app.state.scheduler = scheduler
     app.state.pipeline = runtime.pipeline if runtime is not None else None
+    if runtime is not None:
+        pipeline = runtime.pipeline
+
+        async def reload_config(_event: DomainEvent) -> None:
+            pipeline.request_reload()
+
+        # Other replicas' edits are picked up by the pipeline's own periodic fingerprint check.
+        bus.subscribe(PointsChanged, reload_config)
+        bus.subscribe(SourcesChanged, reload_config)
     app.state.files = LocalFileStore(settings.storage.root)
     app.state.identity = IdentityContext(
         database=database,
@@ -175,6 +216,8 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         policy=policy_from(settings),
         cipher=FieldCipher(settings.auth.secret_key.get_secret_value()),
     )
+    # notify sits below identity: its API authenticates through this hook.
+    app.state.authenticate = current_actor
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
 
@@ -190,6 +233,8 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         plant_api.router,
         monitoring_api.router,
         monitoring_ingest_api.router,
+        routing_api.router,
+        notify_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

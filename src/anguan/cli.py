@@ -176,7 +176,7 @@ async def _worker_loop() -> None:
     settings = get_settings()
     database = Database(settings.db.url)
     bus, hub = EventBus(), RealtimeHub(settings.redis.url, settings.redis.channel)
-    register_handlers(bus, hub)
+    register_handlers(bus, hub, database)
     await hub.start()
     scheduler = build_scheduler(database, bus, settings)
     scheduler.start()
@@ -208,7 +208,7 @@ async def _ingest_loop(args: argparse.Namespace) -> None:
     database = Database(settings.db.url)
     # Realtime events reach the API replicas' WebSocket clients through Redis when it is configured.
     bus, hub = EventBus(), RealtimeHub(settings.redis.url, settings.redis.channel)
-    register_handlers(bus, hub)
+    register_handlers(bus, hub, database)
     await hub.start()
     runtime = IngestRuntime(database, bus, settings, simulator=args.simulate)
     await runtime.start()
@@ -260,7 +260,7 @@ async def _simulate(args: argparse.Namespace) -> None:
 
     database = Database(settings.db.url)
     bus, hub = EventBus(), RealtimeHub(settings.redis.url, settings.redis.channel)
-    register_handlers(bus, hub)
+    register_handlers(bus, hub, database)
     await hub.start()
     settings.ingest.simulator_speed = args.speed
     settings.ingest.simulator_backfill_s = args.backfill_minutes * 60

@@ -18,11 +18,16 @@ from anguan.monitoring.models import (
     Sample,
     Source,
 )
+from anguan.monitoring.routing import AlarmRoute
+from anguan.notify.models import Delivery as NotifyDelivery
+from anguan.notify.models import InboxItem, Webhook
+from anguan.notify.models import Message as NotifyMessage
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 
 __all__ = [
     "Alarm",
     "AlarmEvent",
+    "AlarmRoute",
     "Area",
     "AuditEntry",
     "AuditHead",
@@ -32,6 +37,9 @@ __all__ = [
     "Department",
     "Enterprise",
     "EquipmentLocation",
+    "InboxItem",
+    "NotifyDelivery",
+    "NotifyMessage",
     "OutboxMessage",
     "Point",
     "PointCurrent",
@@ -46,6 +54,7 @@ __all__ = [
     "TimelineEntry",
     "User",
     "UserRole",
+    "Webhook",
 ]
 
 _PARTITION = re.compile(r"^mon_sample_(p\d{8}|default)$")

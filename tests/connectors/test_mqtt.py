@@ -77,13 +77,14 @@ class FakeSink:
         return [seq for _, seq in self.committed]
 
 
-async def wait_until(cond: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
-    async def poll() -> None:
-        while not cond():
-            await asyncio.sleep(0.01)
-
+async def wait_until(cond: Callable[[], bool], what: str, limit_s: float = TIMEOUT) -> None:
+    """Poll `cond` until it holds; fail after `limit_s` (a generous bound, not a measurement)."""
     try:
-        await asyncio.wait_for(poll(), timeout)
+        async with asyncio.timeout(limit_s):
+            while True:
+                if cond():
+                    return
+                await asyncio.sleep(0.01)
     except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
 
@@ -95,7 +96,9 @@ def payload(seq: int, source: str = "s1", points: int = 3) -> bytes:
 
 def publish_blocking(items: list[tuple[str, bytes]], port: int = PORT) -> None:
     """A separate paho client publishing at QoS 1 and waiting for every PUBACK."""
-    c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"t-pub-{uuid.uuid4().hex[:8]}", protocol=mqtt.MQTTv5)
+    c = mqtt.Client(
+        CallbackAPIVersion.VERSION2, client_id=f"t-pub-{uuid.uuid4().hex[:8]}", protocol=mqtt.MQTTv5
+    )
     c.connect(HOST, port)
     c.loop_start()
     try:
@@ -245,7 +248,8 @@ async def test_all_messages_submitted_once_then_acked(env: Env) -> None:
     conn2 = env.connector()
     await env.start(conn2, again)
     await publish([(env.topic("src0"), payload(10_000))])
-    await wait_until(lambda: again.seqs() == [10_000], "the sentinel")
+    await wait_until(lambda: 10_000 in again.seqs(), "the sentinel")
+    assert again.seqs() == [10_000]
     assert conn2.stats.redelivered == 0
 
 
@@ -378,39 +382,51 @@ async def test_publish_json_unreachable_broker_raises() -> None:
 # --------------------------------------------------------------------------- broker restart
 
 
+class PrivateBroker:
+    """A Mosquitto of the test's own (persistence in a temporary directory), stopped and started at will."""
+
+    def __init__(self, exe: str, directory: Path) -> None:
+        self.exe = exe
+        with socket.socket() as s:
+            s.bind((HOST, 0))
+            self.port: int = s.getsockname()[1]
+        self.conf = directory / "mosquitto.conf"
+        self.conf.write_text(
+            f"listener {self.port} {HOST}\nallow_anonymous true\npersistence true\n"
+            f"persistence_location {directory}/\nlog_dest stderr\n"
+            # Run as whoever runs the tests (started as root, Mosquitto would switch to a user
+            # that cannot write its persistence file in the temporary directory).
+            f"user {getpass.getuser()}\n"
+        )
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        p = subprocess.Popen(
+            [self.exe, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.procs.append(p)
+        return p
+
+    def close(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(10)
+
+
 @pytest.fixture
-def own_broker(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """A private Mosquitto (persistence in tmp_path) that the test may stop and start again."""
-    exe = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None)
+def own_broker(tmp_path: Path) -> Iterator[PrivateBroker]:
+    exe = shutil.which("mosquitto") or (
+        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+    )
     if exe is None:
         if CI:
             pytest.fail("mosquitto binary not found: required under CI=true")
         SKIPPED["mosquitto binary"] = "mosquitto binary not found"
         pytest.skip("mosquitto binary not found")
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        port = s.getsockname()[1]
-    conf = tmp_path / "mosquitto.conf"
-    conf.write_text(
-        f"listener {port} {HOST}\nallow_anonymous true\npersistence true\n"
-        f"persistence_location {tmp_path}/\nlog_dest stderr\n"
-        # Run as whoever runs the tests (started as root, Mosquitto would switch to a user that
-        # cannot write its persistence file in tmp_path).
-        f"user {getpass.getuser()}\n"
-    )
-    procs: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        p = subprocess.Popen([exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(p)
-        return p
-
-    start.port = port  # type: ignore[attr-defined]
-    yield start
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
-            p.wait(10)
+    broker = PrivateBroker(exe, tmp_path)
+    yield broker
+    broker.close()
 
 
 def _listening(port: int) -> bool:
@@ -419,9 +435,9 @@ def _listening(port: int) -> bool:
     return False
 
 
-async def test_reconnects_after_broker_restart_and_keeps_unacked(own_broker: Any) -> None:
+async def test_reconnects_after_broker_restart_and_keeps_unacked(own_broker: PrivateBroker) -> None:
     port = own_broker.port
-    proc = own_broker()
+    proc = own_broker.start()
     await wait_until(lambda: _listening(port), "private broker up")
     env = Env(port)
     sink = FakeSink()
@@ -437,7 +453,7 @@ async def test_reconnects_after_broker_restart_and_keeps_unacked(own_broker: Any
         await asyncio.to_thread(proc.wait, 10)
         await wait_until(lambda: not conn.stats.connected, "connection loss noticed")
         release.set()  # message 2's first submission stays stuck; its redelivery will commit
-        own_broker()
+        own_broker.start()
         await wait_until(lambda: conn.stats.reconnects >= 1 and conn.ready.is_set(), "reconnected")
         await wait_until(lambda: 2 in sink.seqs(), "message 2 redelivered after the broker restart")
         await publish([(env.topic("s1"), payload(3))], port)

@@ -56,13 +56,14 @@ class FakeSink:
         return [s for b in self.batches for s in b if tag is None or s.tag == tag]
 
 
-async def wait_until(cond: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
-    async def poll() -> None:
-        while not cond():
-            await asyncio.sleep(0.01)
-
+async def wait_until(cond: Callable[[], bool], what: str, limit_s: float = TIMEOUT) -> None:
+    """Poll `cond` until it holds; fail after `limit_s` (a generous bound, not a measurement)."""
     try:
-        await asyncio.wait_for(poll(), timeout)
+        async with asyncio.timeout(limit_s):
+            while True:
+                if cond():
+                    return
+                await asyncio.sleep(0.01)
     except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
 
@@ -179,6 +180,16 @@ def last(sink: FakeSink, tag: str) -> RawSample | None:
     return s[-1] if s else None
 
 
+def value(sink: FakeSink, tag: str) -> float | None:
+    s = last(sink, tag)
+    return None if s is None else s.value
+
+
+def quality(sink: FakeSink, tag: str) -> int | None:
+    s = last(sink, tag)
+    return None if s is None else s.quality
+
+
 # --------------------------------------------------------------------------- unit
 
 
@@ -188,8 +199,12 @@ async def test_registered_config_and_quality() -> None:
     with pytest.raises(ValueError):
         OpcUaConfig.model_validate({"endpoint": "opc.tcp://x:4840"})  # no nodes, no browse root
     with pytest.raises(ValueError):
-        OpcUaConfig.model_validate({"endpoint": "opc.tcp://x:4840", "browse_root": "i=85", "security": "basic256sha256"})
-    cfg = OpcUaConfig.model_validate({"endpoint": "opc.tcp://x:4840", "browse_root": "i=85", "password": "pw"})
+        OpcUaConfig.model_validate(
+            {"endpoint": "opc.tcp://x:4840", "browse_root": "i=85", "security": "basic256sha256"}
+        )
+    cfg = OpcUaConfig.model_validate(
+        {"endpoint": "opc.tcp://x:4840", "browse_root": "i=85", "password": "pw"}
+    )
     assert "pw" not in repr(cfg)
     assert quality_of(ua.StatusCode(ua.StatusCodes.Good)) == 0
     assert quality_of(ua.StatusCode(ua.StatusCodes.UncertainLastUsableValue)) == 1
@@ -205,10 +220,12 @@ async def test_values_tags_timestamps_and_quality(plant: Plant, running: Any) ->
     r = await running(conn, sink)
     assert conn.stats.monitored == 3
     # Initial values arrive as the subscription starts; booleans and integers become floats.
-    await wait_until(lambda: {s.tag for s in sink.samples()} >= {"TT-101", "PT-101", "XV-101"}, "initial values")
-    assert last(sink, "TT-101")[2:] == (20.5, 0)  # type: ignore[index]
-    assert last(sink, "PT-101")[2:] == (3.0, 0)  # type: ignore[index]
-    assert last(sink, "XV-101")[2:] == (0.0, 0)  # type: ignore[index]
+    await wait_until(
+        lambda: {s.tag for s in sink.samples()} >= {"TT-101", "PT-101", "XV-101"}, "initial values"
+    )
+    assert (value(sink, "TT-101"), quality(sink, "TT-101")) == (20.5, 0)
+    assert (value(sink, "PT-101"), quality(sink, "PT-101")) == (3.0, 0)
+    assert (value(sink, "XV-101"), quality(sink, "XV-101")) == (0.0, 0)
 
     # A change with a source timestamp: that timestamp is the sample's time.
     src_ts = datetime(2026, 3, 1, 8, 30, 15, 250000, tzinfo=UTC)
@@ -216,16 +233,18 @@ async def test_values_tags_timestamps_and_quality(plant: Plant, running: Any) ->
         ua.DataValue(ua.Variant(42.25, ua.VariantType.Double), SourceTimestamp=src_ts, ServerTimestamp=src_ts)
     )
     await plant.vars["XV101"].write_value(True)
-    await wait_until(lambda: last(sink, "TT-101") is not None and last(sink, "TT-101").value == 42.25, "TT-101 = 42.25")  # type: ignore[union-attr]
+    await wait_until(lambda: value(sink, "TT-101") == 42.25, "TT-101 = 42.25")
     s = last(sink, "TT-101")
     assert s is not None and s.quality == 0 and s.t == pytest.approx(src_ts.timestamp(), abs=1e-3)
-    await wait_until(lambda: last(sink, "XV-101") is not None and last(sink, "XV-101").value == 1.0, "XV-101 = 1")  # type: ignore[union-attr]
+    await wait_until(lambda: value(sink, "XV-101") == 1.0, "XV-101 = 1")
 
     # Bad and uncertain status codes map to quality 2 and 1.
     await plant.vars["TT101"].write_value(
-        ua.DataValue(ua.Variant(43.0, ua.VariantType.Double), StatusCode=ua.StatusCode(ua.StatusCodes.BadSensorFailure))
+        ua.DataValue(
+            ua.Variant(43.0, ua.VariantType.Double), StatusCode=ua.StatusCode(ua.StatusCodes.BadSensorFailure)
+        )
     )
-    await wait_until(lambda: last(sink, "TT-101").quality == 2, "bad quality")  # type: ignore[union-attr]
+    await wait_until(lambda: quality(sink, "TT-101") == 2, "bad quality")
     bad = last(sink, "TT-101")
     assert bad is not None
     # asyncua's server keeps no value with a Bad status: the sample carries the last value, and
@@ -233,11 +252,12 @@ async def test_values_tags_timestamps_and_quality(plant: Plant, running: Any) ->
     assert bad.value == 42.25 and bad.t > src_ts.timestamp()
     await plant.vars["PT101"].write_value(
         ua.DataValue(
-            ua.Variant(4, ua.VariantType.Int32), StatusCode=ua.StatusCode(ua.StatusCodes.UncertainLastUsableValue)
+            ua.Variant(4, ua.VariantType.Int32),
+            StatusCode=ua.StatusCode(ua.StatusCodes.UncertainLastUsableValue),
         )
     )
-    await wait_until(lambda: last(sink, "PT-101").quality == 1, "uncertain quality")  # type: ignore[union-attr]
-    assert last(sink, "PT-101").value == 4.0  # type: ignore[union-attr]
+    await wait_until(lambda: quality(sink, "PT-101") == 1, "uncertain quality")
+    assert value(sink, "PT-101") == 4.0
     assert conn.stats.submitted == len(sink.samples())
     await r.close()
     assert conn.stats.buffered == 0 and conn.stats.dropped == 0
@@ -249,10 +269,13 @@ async def test_browse_root_finds_variables(plant: Plant, running: Any) -> None:
     conn = OpcUaConnector("opc-1", cfg)
     await running(conn, sink)
     assert conn.stats.monitored == 4  # TT101, PT101, XV101, Name: not the EURange property
-    await wait_until(lambda: {s.tag for s in sink.samples()} == {"P.Unit1.TT101", "P.Unit1.PT101", "P.Unit1.XV101"}, "browsed tags")
+    await wait_until(
+        lambda: {s.tag for s in sink.samples()} == {"P.Unit1.TT101", "P.Unit1.PT101", "P.Unit1.XV101"},
+        "browsed tags",
+    )
     assert conn.stats.skipped >= 1  # the string variable has no numeric value
     await plant.vars["PT101"].write_value(ua.Variant(9, ua.VariantType.Int32))
-    await wait_until(lambda: last(sink, "P.Unit1.PT101").value == 9.0, "browsed variable change")  # type: ignore[union-attr]
+    await wait_until(lambda: value(sink, "P.Unit1.PT101") == 9.0, "browsed variable change")
 
 
 async def test_ingest_unavailable_buffers_then_delivers(plant: Plant, running: Any) -> None:
@@ -268,7 +291,9 @@ async def test_ingest_unavailable_buffers_then_delivers(plant: Plant, running: A
     assert [s.value for s in sink.samples("TT-101")] == [20.5]
     assert conn.stats.buffered >= 1
     sink.available.set()
-    await wait_until(lambda: [s.value for s in sink.samples("TT-101")][-1:] == [104.0], "buffered samples delivered")
+    await wait_until(
+        lambda: [s.value for s in sink.samples("TT-101")][-1:] == [104.0], "buffered samples delivered"
+    )
     values = [s.value for s in sink.samples("TT-101")]
     assert values == [20.5, 100.0, 101.0, 102.0, 103.0, 104.0]  # nothing lost, order kept
     assert conn.stats.dropped == 0
@@ -286,4 +311,4 @@ async def test_reconnects_after_server_restart(plant: Plant, running: Any) -> No
         await plant.server.start()  # the same address space, listening again on the same port
     await wait_until(lambda: conn.ready.is_set() and conn.stats.reconnects >= 1, "reconnected")
     await plant.vars["TT101"].write_value(77.0)
-    await wait_until(lambda: last(sink, "TT-101").value == 77.0, "value after reconnect")  # type: ignore[union-attr]
+    await wait_until(lambda: value(sink, "TT-101") == 77.0, "value after reconnect")

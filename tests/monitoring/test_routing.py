@@ -18,7 +18,14 @@ from anguan.core.timeline import AuditEntry
 from anguan.monitoring import routing
 from anguan.monitoring.events import AlarmChanged, AlarmRaised
 from anguan.monitoring.models import Alarm, AlarmEvent, Point
-from anguan.monitoring.routing import AlarmRoute, escalate, escalation_due, on_alarm_raised, seed_demo_routes
+from anguan.monitoring.routing import (
+    AlarmRoute,
+    escalate,
+    escalation_due,
+    escalation_pending,
+    on_alarm_raised,
+    seed_demo_routes,
+)
 from anguan.notify.models import Delivery, InboxItem, Message, Webhook
 from tests.notify.support import count, user_ids, wire
 from tests.plant.support import Callers, ids_by_code
@@ -261,6 +268,8 @@ async def test_escalation_at_exactly_the_response_time_then_each_level(
         seen.append(event)
 
     bus.add_sink(sink)
+    async with db.transaction(write=False) as session:
+        assert await escalation_pending(session)
     assert await _escalate_at(db, frozen_clock, RT - 1, bus) == 0
     assert await _level(db, alarm) == (0, 1)
     assert await _escalate_at(db, frozen_clock, RT, bus) == 1
@@ -309,6 +318,8 @@ async def test_escalation_at_exactly_the_response_time_then_each_level(
 async def test_acknowledged_alarms_never_escalate(plant: dict[str, Any], frozen_clock: Clock):
     db = plant["db"]
     alarm = await _alarm(db, plant["HB-01"], plant["PU-01"], acked=True, acked_at=T0 + timedelta(seconds=5))
+    async with db.transaction(write=False) as session:
+        assert not await escalation_pending(session)  # the scheduler skips the run without a write lock
     for seconds in (RT, 2 * RT, 10 * RT):
         assert await _escalate_at(db, frozen_clock, seconds) == 0
     assert await _level(db, alarm) == (0, 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any
 
@@ -11,7 +10,7 @@ from pydantic import ValidationError
 
 from anguan.core.db import Database
 from anguan.core.events import DomainEvent, EventBus
-from anguan.core.realtime import RealtimeHub, Subscriber, in_scope
+from anguan.core.realtime import RealtimeHub, Subscriber
 from anguan.identity import permissions as P
 from anguan.notify import api as notify_api
 from anguan.notify import service
@@ -178,18 +177,11 @@ async def test_each_recipient_gets_a_push_after_commit_addressed_to_them(napp: A
     assert event.realtime_scope() == {"user_id": event.user_id}
 
 
-HUB_ADDRESSES_USERS = "user_id" in inspect.signature(in_scope).parameters
-
 
 class _Socket:
     pass
 
 
-@pytest.mark.xfail(
-    not HUB_ADDRESSES_USERS,
-    reason="core/realtime.py does not check the per-user scope yet (diff in the notify report)",
-    strict=True,
-)
 async def test_the_hub_delivers_a_personal_event_to_its_addressee_only():
     hub = RealtimeHub()
     hub.register_topic("notify", "")

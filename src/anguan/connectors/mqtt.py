@@ -77,7 +77,9 @@ class MqttConfig(BaseModel):
     # On stop: how long submissions already under way may take to commit (then they are acknowledged).
     drain_timeout_s: float = Field(5.0, ge=0)
 
-    @field_validator("username", "client_id", "shared_group", "ca_file", "cert_file", "key_file", mode="before")
+    @field_validator(
+        "username", "client_id", "shared_group", "ca_file", "cert_file", "key_file", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, v: Any) -> Any:
         return None if v == "" else v
@@ -169,6 +171,7 @@ class MqttConnector(Connector):
         self._broker_down_logged = False
         self._ever_connected = False
         self._sub_mid: int | None = None
+        self._barrier: tuple[int, asyncio.Future[None]] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -176,6 +179,10 @@ class MqttConnector(Connector):
         """Connect, receive, submit, acknowledge after commit; return when `stop` is set."""
         self._loop = asyncio.get_running_loop()
         self._closing = False
+        self._aborted = False
+        self._abort_event.clear()
+        self._storage_ok.set()
+        self._backoff = self.settings.retry_initial_s
         client = self._make_client()
         self._client = client
         s = self.settings
@@ -186,7 +193,9 @@ class MqttConnector(Connector):
         client.loop_start()  # paho's thread: connects, retries with backoff, reconnects
         sem = asyncio.Semaphore(s.max_concurrency)
         tasks: set[asyncio.Task[None]] = set()
-        dispatcher = asyncio.create_task(self._dispatch(sink, sem, tasks), name=f"mqtt.dispatch.{self.source}")
+        dispatcher = asyncio.create_task(
+            self._dispatch(sink, sem, tasks), name=f"mqtt.dispatch.{self.source}"
+        )
         stop_wait = asyncio.create_task(stop.wait())
         abort_wait = asyncio.create_task(self._abort_event.wait())
         try:
@@ -231,7 +240,8 @@ class MqttConnector(Connector):
             self._queue.get_nowait()
             self._abandon()
         if not self._aborted:
-            client.disconnect()  # queued after the last PUBACKs: they are written first
+            await self._flush_acks(client)
+            client.disconnect()
         await asyncio.to_thread(client.loop_stop)
         if self._aborted:
             sock = client.socket()
@@ -241,6 +251,26 @@ class MqttConnector(Connector):
         self.stats.connected = False
         self.ready.clear()
         self._client = None
+
+    async def _flush_acks(self, client: mqtt.Client, timeout: float = 2.0) -> None:
+        """Wait until the broker has processed the PUBACKs sent so far.
+
+        A broker handles a connection's packets in order, so the UNSUBACK of a harmless UNSUBSCRIBE
+        (a filter we never subscribed to) sent after them proves they arrived. Without this, a
+        restart within milliseconds can take the session over before the broker has read the last
+        PUBACKs of the old connection, and those messages come back as duplicates.
+        """
+        if not self.stats.connected or self._loop is None:
+            return
+        fut: asyncio.Future[None] = self._loop.create_future()
+        with self._lock:  # _on_unsubscribe takes the lock: it cannot run before _barrier is set
+            rc, mid = client.unsubscribe(f"{self.settings.topic_prefix}/$anguan-barrier/{uuid.uuid4().hex}")
+            if rc != mqtt.MQTT_ERR_SUCCESS or mid is None:
+                return
+            self._barrier = (mid, fut)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(fut, timeout)
+        self._barrier = None
 
     # ------------------------------------------------------------------ paho side (network thread)
 
@@ -262,6 +292,7 @@ class MqttConnector(Connector):
         client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
         client.on_subscribe = self._on_subscribe
+        client.on_unsubscribe = self._on_unsubscribe
         client.on_message = self._on_message
         return client
 
@@ -319,9 +350,7 @@ class MqttConnector(Connector):
             log.warning("MQTT connection to %s:%d lost (%s); reconnecting with backoff", s.host, s.port, rc)
             self._broker_down_logged = True
 
-    def _on_subscribe(
-        self, _client: mqtt.Client, _u: Any, mid: int, rcs: list[ReasonCode], _p: Any
-    ) -> None:
+    def _on_subscribe(self, _client: mqtt.Client, _u: Any, mid: int, rcs: list[ReasonCode], _p: Any) -> None:
         if mid != self._sub_mid:
             return
         bad = [rc for rc in rcs if rc.is_failure or rc.value < 1]
@@ -329,6 +358,12 @@ class MqttConnector(Connector):
             log.error("MQTT subscription to %s refused or downgraded: %s", self.settings.topic_filter(), bad)
             return
         self._call(self.ready.set)
+
+    def _on_unsubscribe(self, _client: mqtt.Client, _u: Any, mid: int, _rcs: list[ReasonCode], _p: Any) -> None:
+        with self._lock:
+            barrier = self._barrier
+        if barrier is not None and barrier[0] == mid:
+            self._call(_settle_none, barrier[1])
 
     def _on_message(self, _client: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
         try:
@@ -415,7 +450,9 @@ class MqttConnector(Connector):
         if not self._storage_down_logged:
             self._storage_down_logged = True
             if unexpected:
-                log.error("ingest failed for %s; retrying without acknowledging", self.client_id, exc_info=exc)
+                log.error(
+                    "ingest failed for %s; retrying without acknowledging", self.client_id, exc_info=exc
+                )
             else:
                 log.warning("ingest unavailable (%s); messages kept unacknowledged and retried", exc)
         assert self._loop is not None
@@ -509,7 +546,9 @@ class MqttPublisher:
             await self.close()
             raise ConnectionError(f"MQTT broker {self.host}:{self.port} refused the connection: {rc}")
 
-    async def publish(self, topic: str, payload: bytes | str | dict[str, Any] | list[Any], qos: int = 1) -> None:
+    async def publish(
+        self, topic: str, payload: bytes | str | dict[str, Any] | list[Any], qos: int = 1
+    ) -> None:
         """Publish; for QoS ≥ 1 return once the broker acknowledged (raise on refusal or timeout)."""
         assert self._loop is not None, "connect() first"
         if isinstance(payload, bytes | bytearray):
@@ -563,6 +602,11 @@ class MqttPublisher:
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(_settle, fut, rc)
+
+
+def _settle_none(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
 
 
 def _settle(fut: asyncio.Future[ReasonCode], rc: ReasonCode) -> None:

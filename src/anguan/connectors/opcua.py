@@ -80,7 +80,9 @@ class OpcUaConfig(BaseModel):
     retry_max_s: float = Field(30.0, gt=0)
     drain_timeout_s: float = Field(5.0, ge=0)
 
-    @field_validator("username", "browse_root", "certificate", "private_key", "server_certificate", mode="before")
+    @field_validator(
+        "username", "browse_root", "certificate", "private_key", "server_certificate", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, v: Any) -> Any:
         return None if v == "" else v
@@ -239,7 +241,9 @@ class OpcUaConnector(Connector):
             targets = await self._resolve(client)
             self._tags = {node.nodeid: tag for node, tag in targets}
             sub = await client.create_subscription(s.publishing_interval_ms, self)
-            sampling = s.sampling_interval_ms if s.sampling_interval_ms is not None else s.publishing_interval_ms
+            sampling = (
+                s.sampling_interval_ms if s.sampling_interval_ms is not None else s.publishing_interval_ms
+            )
             results = await sub.subscribe_data_change(
                 [node for node, _ in targets], queuesize=s.queue_size, sampling_interval=ua.Double(sampling)
             )
@@ -305,7 +309,9 @@ class OpcUaConnector(Connector):
                 if ref.NodeClass == ua.NodeClass.Variable:
                     tag = s.tag_prefix + ".".join(child_path)
                     if len(tag) > MAX_TAG_LENGTH:
-                        log.warning("OPC UA %s: tag %r longer than %d, skipped", self.source, tag, MAX_TAG_LENGTH)
+                        log.warning(
+                            "OPC UA %s: tag %r longer than %d, skipped", self.source, tag, MAX_TAG_LENGTH
+                        )
                         continue
                     out.append((child, tag))
                 elif len(child_path) < s.browse_max_depth:
@@ -329,7 +335,9 @@ class OpcUaConnector(Connector):
                 self.stats.skipped += 1
                 if tag not in self._skip_logged:
                     self._skip_logged.add(tag)
-                    log.warning("OPC UA %s: %s has a non-numeric value (%s), skipped", self.source, tag, type(val))
+                    log.warning(
+                        "OPC UA %s: %s has a non-numeric value (%s), skipped", self.source, tag, type(val)
+                    )
                 return
             v = self._last.get(tag, 0.0)  # a bad/uncertain item without a value: keep the last one
         else:
@@ -383,7 +391,9 @@ class OpcUaConnector(Connector):
                     if isinstance(exc, IngestUnavailable):
                         log.warning("OPC UA %s: ingest unavailable (%s); buffering", self.source, exc)
                     else:
-                        log.error("OPC UA %s: ingest failed; buffering and retrying", self.source, exc_info=exc)
+                        log.error(
+                            "OPC UA %s: ingest failed; buffering and retrying", self.source, exc_info=exc
+                        )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), backoff)
                 backoff = min(backoff * 2, s.retry_max_s)

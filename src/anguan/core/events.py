@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -23,6 +24,17 @@ from anguan.core.db import Base, IdMixin, UTCDateTime, after_commit
 from anguan.core.time import utcnow
 
 log = logging.getLogger("anguan.events")
+
+_delivery_session: ContextVar[AsyncSession | None] = ContextVar("anguan_outbox_session", default=None)
+
+
+def delivery_session() -> AsyncSession | None:
+    """The outbox transaction a durable event's handlers run in (None outside `deliver_outbox`).
+
+    A handler that writes uses it, so its writes commit together with the row's `delivered_at`
+    (a second write transaction would wait on the SQLite lock this one holds).
+    """
+    return _delivery_session.get()
 
 
 class DomainEvent(BaseModel):
@@ -123,14 +135,19 @@ class EventBus:
             if event_type is None:
                 row.last_error = "unknown event type"
                 continue
+            token = _delivery_session.set(session)
             try:
                 event = event_type.model_validate(row.payload)
-                for handler in [*self._handlers.get(row.event_name, []), *self._sinks]:
-                    await handler(event)
+                # A savepoint per row: a failing handler's writes are undone, the row is retried.
+                async with session.begin_nested():
+                    for handler in [*self._handlers.get(row.event_name, []), *self._sinks]:
+                        await handler(event)
             except Exception as exc:
                 row.last_error = repr(exc)[:2000]
                 log.exception("outbox delivery of %s #%s failed", row.event_name, row.id)
                 continue
+            finally:
+                _delivery_session.reset(token)
             row.delivered_at = utcnow()
             delivered += 1
         return delivered

@@ -53,9 +53,15 @@ class WsIdentity:
 
 
 def in_scope(
-    scope: dict[str, Any] | None, site_ids: frozenset[int] | None, area_ids: frozenset[int] | None
+    scope: dict[str, Any] | None,
+    site_ids: frozenset[int] | None,
+    area_ids: frozenset[int] | None,
+    user_id: int | None = None,
 ) -> bool:
-    """Whether an event about a site/area may reach a subscriber with this data scope."""
+    """Whether an event about a site/area may reach a subscriber with this data scope; an event
+    addressed to one user (`{"user_id": id}`, e.g. a notification) reaches that user only."""
+    if scope and "user_id" in scope:
+        return user_id is not None and scope["user_id"] == user_id
     if not scope or (site_ids is None and area_ids is None):
         return True
     area_id = scope.get("area_id")
@@ -170,7 +176,7 @@ class RealtimeHub:
         scope = envelope.pop("scope", None)
         text = json.dumps(envelope, default=str, ensure_ascii=False)
         for sub in list(self._subs):
-            if not in_scope(scope, sub.site_ids, sub.area_ids):
+            if not in_scope(scope, sub.site_ids, sub.area_ids, sub.user_id):
                 continue
             if any(topic == t or topic.startswith(t + ".") for t in sub.topics):
                 try:

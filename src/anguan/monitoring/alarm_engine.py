@@ -607,8 +607,6 @@ class AlarmEngine:
         cfg = p.cfg
         extra = dict(extra) if extra else {}
         if name in PROCESS_CONDITIONS:
-            if p.supp and not c.suppressed:
-                c.suppressed = True  # first evaluation after a configuration change
             extra["suppressed"] = c.suppressed
         if name in _LEVEL:
             extra["level"] = _LEVEL[name]

@@ -106,7 +106,8 @@ class IngestPipeline:
         self._occurrence: dict[int, int] = {}
         self._queue: list[_Work] = []
         self._wake = asyncio.Event()
-        self._reload = asyncio.Event()
+        self._reload = asyncio.Event()  # configuration changed
+        self._resync = asyncio.Event()  # memory may be ahead of the database: rebuild all state
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._dirty: dict[int, tuple[float, float, int]] = {}
@@ -182,28 +183,33 @@ class IngestPipeline:
             src = (await session.execute(select(func.count(), func.max(Source.updated_at)))).one()
         return (*pts, *src)
 
-    async def _load(self) -> None:
-        """(Re)build points, sources, the engine's alarm state and the historian's state from the database."""
+    async def _load(self, *, full: bool = True) -> None:
+        """Read points, sources and alarm rows; `full` also rebuilds the engine's and the historian's
+        state from the database (at start, and after a failed commit left memory ahead of it).
+        A configuration reload (`full=False`) keeps delay timers, trend and compressor state."""
         async with self.database.transaction(write=False) as session:
             rows = (await session.scalars(select(Point))).all()
             points = [PointConfig.from_row(p) for p in rows]
             bindings = {p.id: p.source_id for p in rows}
             sources = {s.code: s.id for s in (await session.scalars(select(Source))).all() if s.enabled}
             alarms = (await session.scalars(select(Alarm))).all()
-            self.engine = AlarmEngine()
+            if full:
+                self.engine = AlarmEngine()
             self.engine.set_points([p for p in points if p.enabled])
-            for a in alarms:
-                self.engine.restore(
-                    a.point_id,
-                    a.condition,
-                    a.active,
-                    from_dt(a.activated_at) if a.activated_at else None,
-                    a.suppressed,
-                    a.chattering,
-                )
-            for cur in (await session.scalars(select(PointCurrent))).all():
-                self.engine.restore_current(cur.point_id, from_dt(cur.ts), cur.value, cur.quality)
-            self.historian = HistorianWriter(self.database.dialect)
+            if full:
+                for a in alarms:
+                    self.engine.restore(
+                        a.point_id,
+                        a.condition,
+                        a.active,
+                        from_dt(a.activated_at) if a.activated_at else None,
+                        a.suppressed,
+                        a.chattering,
+                    )
+                for cur in (await session.scalars(select(PointCurrent))).all():
+                    self.engine.restore_current(cur.point_id, from_dt(cur.ts), cur.value, cur.quality)
+                self.historian = HistorianWriter(self.database.dialect)
+            # Loads only points the historian does not hold yet (all of them after a full reset).
             await self.historian.load(session, [p.id for p in points])
         self._points = {p.id: p for p in points}
         self._by_tag = {p.tag: (p, bindings.get(p.id)) for p in points}
@@ -212,10 +218,11 @@ class IngestPipeline:
         self._occurrence = {a.id: a.occurrence for a in alarms}
         self._config_fp = await self._fingerprint()
         log.info(
-            "ingest: %d points, %d sources, %d alarm conditions loaded",
+            "ingest: %d points, %d sources, %d alarm conditions loaded (%s)",
             len(points),
             len(sources),
             len(alarms),
+            "state rebuilt" if full else "configuration only",
         )
 
     # ---------------------------------------------------------------- writer
@@ -244,7 +251,7 @@ class IngestPipeline:
                 with contextlib.suppress(*TRANSIENT):
                     if await self._fingerprint() != self._config_fp:
                         self._reload.set()
-            if not batch and not tick and not self._reload.is_set():
+            if not batch and not tick and not (self._reload.is_set() or self._resync.is_set()):
                 continue
             await self._commit_with_retry(batch, now, tick)
 
@@ -252,9 +259,13 @@ class IngestPipeline:
         delay = 0.2
         while True:
             try:
-                if self._reload.is_set():
+                if self._resync.is_set():
+                    self._resync.clear()
                     self._reload.clear()
-                    await self._load()
+                    await self._load(full=True)
+                elif self._reload.is_set():
+                    self._reload.clear()
+                    await self._load(full=False)
                 results = await self._process(batch, now, tick)
             except TRANSIENT as exc:
                 self.stats.commits_failed += 1
@@ -267,14 +278,14 @@ class IngestPipeline:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 # In-memory state may be ahead of the database: rebuild it before retrying.
-                self._reload.set()
+                self._resync.set()
                 continue
             except Exception as exc:  # a bug: fail these submissions, keep the loop alive
                 log.exception("ingest: batch failed")
                 for w in batch:
                     if not w.future.done():
                         w.future.set_exception(exc)
-                self._reload.set()
+                self._resync.set()
                 return
             for w, r in zip(batch, results, strict=True):
                 if not w.future.done():

@@ -530,6 +530,22 @@ async def _next_target(session: AsyncSession, alarm: Alarm) -> _Target | None:
     return _Target(last, by_level[last], [], skipped)
 
 
+async def escalation_pending(session: AsyncSession) -> bool:
+    """Read-only probe for the scheduler: is any alarm a candidate for escalation at all?"""
+    found = await session.scalar(
+        select(Alarm.id)
+        .where(
+            Alarm.active.is_(True),
+            Alarm.acked.is_(False),
+            Alarm.priority.in_(ESCALATING),
+            Alarm.oos.is_(False),
+            Alarm.suppressed.is_(False),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def escalate(session: AsyncSession, bus: EventBus | None, now: datetime | None = None) -> int:
     """Worker job: escalate every overdue unacknowledged high/urgent alarm by one level; returns how many."""
     now = now or utcnow()

@@ -220,4 +220,7 @@ async def seed_monitoring(session: AsyncSession) -> dict[str, int]:
         if dp.tag in created and dp.suppress_tag and dp.suppress_tag in existing:
             existing[dp.tag].suppress_point_id = existing[dp.suppress_tag].id
     await session.flush()
+    from anguan.monitoring.routing import seed_demo_routes
+
+    await seed_demo_routes(session)
     return {"points": len(existing), "sources": len(sources)}

@@ -39,7 +39,7 @@ const PANE = 'anguan-sensors'
 function style(m: SensorMarker): L.CircleMarkerOptions {
   return {
     pane: PANE,
-    radius: m.alerting ? 8 : 6,
+    radius: m.alerting ? 7 : 5,
     color: '#ffffff',
     weight: 2,
     fillColor: m.colour,
