@@ -252,7 +252,7 @@ class MqttConnector(Connector):
         self.ready.clear()
         self._client = None
 
-    async def _flush_acks(self, client: mqtt.Client, timeout: float = 2.0) -> None:
+    async def _flush_acks(self, client: mqtt.Client, limit_s: float = 2.0) -> None:
         """Wait until the broker has processed the PUBACKs sent so far.
 
         A broker handles a connection's packets in order, so the UNSUBACK of a harmless UNSUBSCRIBE
@@ -269,7 +269,7 @@ class MqttConnector(Connector):
                 return
             self._barrier = (mid, fut)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(fut, timeout)
+            await asyncio.wait_for(fut, limit_s)
         self._barrier = None
 
     # ------------------------------------------------------------------ paho side (network thread)
@@ -359,7 +359,9 @@ class MqttConnector(Connector):
             return
         self._call(self.ready.set)
 
-    def _on_unsubscribe(self, _client: mqtt.Client, _u: Any, mid: int, _rcs: list[ReasonCode], _p: Any) -> None:
+    def _on_unsubscribe(
+        self, _client: mqtt.Client, _u: Any, mid: int, _rcs: list[ReasonCode], _p: Any
+    ) -> None:
         with self._lock:
             barrier = self._barrier
         if barrier is not None and barrier[0] == mid:

@@ -102,7 +102,9 @@ class AlarmChanged(DomainEvent):
 
     name: ClassVar[str] = "monitoring.alarm_changed"
     topic: ClassVar[str | None] = "monitoring.alarms"
-    change: str  # activated | returned | acknowledged | shelved | unshelved | oos | in_service | suppressed | ...
+    change: (
+        str  # activated | returned | acknowledged | shelved | unshelved | oos | in_service | suppressed | ...
+    )
     alarm: AlarmView
 
     def realtime_scope(self) -> dict[str, int] | None:

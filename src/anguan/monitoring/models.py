@@ -137,7 +137,9 @@ class PointCurrent(Base):
 
     __tablename__ = "mon_point_current"
 
-    point_id: Mapped[int] = mapped_column(BigId, ForeignKey("mon_point.id", ondelete="CASCADE"), primary_key=True)
+    point_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("mon_point.id", ondelete="CASCADE"), primary_key=True
+    )
     ts: Mapped[datetime] = mapped_column(UTCDateTime())
     value: Mapped[float] = mapped_column(Double)
     quality: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 good, 1 uncertain, 2 bad
