@@ -87,7 +87,9 @@ async def test_alarm_lifecycle_history_and_idempotence(db_url: str, tmp_path: Pa
         r = await pipe.submit_payload("sim", payload((TAG, t0, 50.0), (TAG, t0 + 1, 85.0)))
         assert (r.accepted, r.duplicates) == (0, 2)
         async with db.transaction(write=False) as s:
-            alarm = (await s.scalars(select(Alarm).where(Alarm.point_id == pid, Alarm.condition == "H"))).one()
+            alarm = (
+                await s.scalars(select(Alarm).where(Alarm.point_id == pid, Alarm.condition == "H"))
+            ).one()
             assert (alarm.active, alarm.acked, alarm.occurrence, alarm.value) == (True, False, 1, 85.0)
             kinds = (await s.scalars(select(AlarmEvent.kind).where(AlarmEvent.alarm_id == alarm.id))).all()
             assert kinds == ["activated"]
@@ -100,7 +102,9 @@ async def test_alarm_lifecycle_history_and_idempotence(db_url: str, tmp_path: Pa
         # Return inside limit − deadband: returned, still unacknowledged (rtn_unack).
         await pipe.submit_payload("sim", payload((TAG, t0 + 2, 78.5)))
         async with db.transaction(write=False) as s:
-            alarm = (await s.scalars(select(Alarm).where(Alarm.point_id == pid, Alarm.condition == "H"))).one()
+            alarm = (
+                await s.scalars(select(Alarm).where(Alarm.point_id == pid, Alarm.condition == "H"))
+            ).one()
             assert (alarm.active, alarm.acked) == (False, False)
         # Every received sample counts once in the open 1-minute bucket(s) or closed rollups.
         await pipe.submit_payload("sim", payload((TAG, t0 + 120, 60.0)))

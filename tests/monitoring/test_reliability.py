@@ -117,7 +117,9 @@ class Ingest:
                 self.proc.wait(5)
 
 
-def make_messages(n_per_point: int, base: float, source: str = "sim") -> Iterator[tuple[bytes, list[tuple[str, float]]]]:
+def make_messages(
+    n_per_point: int, base: float, source: str = "sim"
+) -> Iterator[tuple[bytes, list[tuple[str, float]]]]:
     """Messages of 4 samples of every point per step, random (non-collinear) values, unique times."""
     rng = random.Random(7)
     step = 0
@@ -169,7 +171,9 @@ async def stored(url: str, ids: dict[str, int]) -> tuple[set[tuple[str, float]],
     db = Database(url)
     try:
         async with db.transaction(write=False) as s:
-            rows = (await s.execute(select(Sample.point_id, Sample.ts).where(Sample.point_id.in_(ids.values())))).all()
+            rows = (
+                await s.execute(select(Sample.point_id, Sample.ts).where(Sample.point_id.in_(ids.values())))
+            ).all()
             cur = (await s.scalars(select(PointCurrent).where(PointCurrent.point_id.in_(ids.values())))).all()
             m1 = await s.scalar(
                 select(func.coalesce(func.sum(Rollup1m.count), 0)).where(Rollup1m.point_id.in_(ids.values()))
@@ -185,8 +189,8 @@ async def stored(url: str, ids: dict[str, int]) -> tuple[set[tuple[str, float]],
     return out, int(m1 or 0) + open_counts, len(keys) - len(set(keys))
 
 
-async def wait_for(url: str, ids: dict[str, int], expected: set[tuple[str, float]], timeout: float) -> Any:
-    deadline = time.monotonic() + timeout
+async def wait_for(url: str, ids: dict[str, int], expected: set[tuple[str, float]], within_s: float) -> Any:
+    deadline = time.monotonic() + within_s
     while True:
         got, counted, dups = await stored(url, ids)
         if expected <= got or time.monotonic() > deadline:
@@ -216,18 +220,22 @@ async def test_kill_9_while_publishing_loses_nothing_and_stores_nothing_twice(
         ingest.start()
         expected = pub.acknowledged()
         assert len(expected) == 1200 * N_POINTS
-        got, counted, dups = await wait_for(url, ids, expected, timeout=120)
+        got, counted, dups = await wait_for(url, ids, expected, within_s=120)
     finally:
         pub.close()
         ingest.stop()
     missing = expected - got
-    assert not missing, f"{len(missing)} acknowledged samples lost; log: {(tmp_path / 'ingest.log').read_text()[-3000:]}"
+    assert not missing, (
+        f"{len(missing)} acknowledged samples lost; log: {(tmp_path / 'ingest.log').read_text()[-3000:]}"
+    )
     assert dups == 0
     # Every received sample counted once in the rollups: a redelivered message was not applied twice.
     assert counted == len(expected)
 
 
-async def test_postgresql_unreachable_for_30_s_then_catches_up(mosquitto: None, pg_db: str, tmp_path: Path) -> None:
+async def test_postgresql_unreachable_for_30_s_then_catches_up(
+    mosquitto: None, pg_db: str, tmp_path: Path
+) -> None:
     proxy = TcpProxy("127.0.0.1", 5432)
     await proxy.start()
     url = pg_url(pg_db)
@@ -255,7 +263,7 @@ async def test_postgresql_unreachable_for_30_s_then_catches_up(mosquitto: None, 
         assert during == before  # nothing could be written while the database was away
         await proxy.restore()
         expected = pub.acknowledged()
-        got, counted, dups = await wait_for(url, ids, expected, timeout=120)
+        got, counted, dups = await wait_for(url, ids, expected, within_s=120)
     finally:
         pub.close()
         ingest.stop()

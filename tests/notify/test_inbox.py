@@ -177,7 +177,6 @@ async def test_each_recipient_gets_a_push_after_commit_addressed_to_them(napp: A
     assert event.realtime_scope() == {"user_id": event.user_id}
 
 
-
 class _Socket:
     pass
 

@@ -56,9 +56,19 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(MON_SHELVE, "monitoring", "搁置报警", "Shelve alarms (time-limited)", None),
     Permission(MON_OOS, "monitoring", "报警停用/投用", "Take alarms out of service and back", None),
     Permission(
-        MON_CONFIGURE, "monitoring", "维护位号、数据源与报警设置", "Maintain points, sources and alarm settings", None
+        MON_CONFIGURE,
+        "monitoring",
+        "维护位号、数据源与报警设置",
+        "Maintain points, sources and alarm settings",
+        None,
     ),
-    Permission(NOTIFY_CONFIGURE, "notify", "维护通知渠道与报警推送", "Maintain notification channels and routes", None),
+    Permission(
+        NOTIFY_CONFIGURE,
+        "notify",
+        "维护通知渠道与报警推送",
+        "Maintain notification channels and routes",
+        None,
+    ),
 )
 
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
