@@ -37,6 +37,9 @@ def mqtt_config(settings: Settings, *, client_id: str = "") -> dict[str, Any]:
         "shared_group": m.shared_group,
         "client_id": client_id or m.client_id or f"anguan-ingest-{socket.gethostname()}",
         "receive_maximum": m.receive_maximum,
+        "session_expiry_s": m.session_expiry_s,
+        "tls": m.tls,
+        "ca_file": m.ca_file or None,
     }
 
 
@@ -53,13 +56,17 @@ class IngestRuntime:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.connectors: list[connectors.Connector] = []
+        self._publisher: Any = None
 
     async def start(self) -> None:
         """Start the pipeline, then every configured connector, then the simulator."""
         await self.pipeline.start()
         registry = connectors.load_builtin()
-        if self.settings.mqtt.host:
+        m, ing = self.settings.mqtt, self.settings.ingest
+        if m.host:
             self.connectors.append(registry["mqtt"]("*", mqtt_config(self.settings)))
+        if m.host and ing.partitions > 1:
+            await self._partitioned(registry["mqtt"])
         with contextlib.suppress(Exception):
             async with self.database.transaction(write=False) as session:
                 rows = (await session.scalars(select(Source).where(Source.enabled.is_(True)))).all()
@@ -76,6 +83,37 @@ class IngestRuntime:
             len(self.connectors),
             ", demo simulator" if self.simulator else "",
         )
+
+    async def _partitioned(self, mqtt_cls: type[connectors.Connector]) -> None:
+        """Scale-out: own partition k of the points; forward the others' samples to their owners."""
+        from anguan.connectors.mqtt import MqttPublisher
+
+        m, k = self.settings.mqtt, self.pipeline.partition
+        base = mqtt_config(self.settings)
+        # This replica's own queue: a plain (not shared) subscription on a persistent session, so
+        # forwarded samples wait in the broker while it restarts.
+        own = {
+            **base,
+            "topic_prefix": f"{m.partition_prefix}/{k}",
+            "shared_group": "",
+            "client_id": f"{base['client_id']}-p{k}",
+        }
+        self.connectors.append(mqtt_cls("*", own))
+        publisher = MqttPublisher(
+            m.host,
+            m.port,
+            username=m.username or None,
+            password=m.password.get_secret_value() or None,
+            tls=m.tls,
+            ca_file=m.ca_file or None,
+        )
+        await publisher.connect()
+        self._publisher = publisher
+
+        async def forward(owner: int, source: str, payload: bytes) -> None:
+            await publisher.publish(f"{m.partition_prefix}/{owner}/{source}", payload, qos=1)
+
+        self.pipeline.forward = forward
 
     async def _run(self, connector: connectors.Connector) -> None:
         while not self._stop.is_set():
@@ -110,3 +148,6 @@ class IngestRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(t, timeout=10)
         await self.pipeline.stop()
+        if self._publisher is not None:
+            with contextlib.suppress(Exception):
+                await self._publisher.close()

@@ -52,7 +52,7 @@ class FakeSink:
         self.rejected: list[bytes] = []
         self.delay = 0.0
 
-    async def submit_payload(self, source: str, payload: bytes) -> SubmitResult:
+    async def submit_payload(self, source: str, payload: bytes, *, redelivered: bool = False) -> SubmitResult:
         self.calls.append((source, payload))
         if not self.available.is_set():
             self.refused += 1

@@ -41,7 +41,7 @@ class FakeSink:
         self.available.set()
         self.refused = 0
 
-    async def submit_payload(self, source: str, payload: bytes) -> SubmitResult:
+    async def submit_payload(self, source: str, payload: bytes, *, redelivered: bool = False) -> SubmitResult:
         raise AssertionError("the OPC UA connector submits samples")
 
     async def submit_samples(self, source: str, samples: list[RawSample]) -> SubmitResult:

@@ -229,3 +229,46 @@ async def test_database_outage_holds_submissions_then_catches_up(tmp_path: Path,
         await db.dispose()
         await proxy.cut()
         await _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_late_samples_are_stored_once_and_redeliveries_are_duplicates(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A gateway's buffered backlog arrives after newer data: stored raw, counted once in the rollups."""
+    db = Database(db_url)
+    try:
+        pid = await add_point(db, hist_comp_dev=5.0, hist_deadband=0.0)
+        pipe, _ = await started(db, tmp_path, db_url)
+        base = time.time() - 600
+        base -= base % 60  # minute-aligned
+        await pipe.submit_payload("sim", payload(*[(TAG, base + 60 + i, 10.0) for i in range(5)]))
+        # Late: older than the newest sample; one in a closed minute, one in the open minute.
+        late = payload((TAG, base + 30, 55.5), (TAG, base + 60.5, 66.6))
+        r = await pipe.submit_payload("sim", late)
+        assert (r.accepted, r.duplicates) == (2, 0)
+        # The same message again as a fresh delivery: stored already → nothing counted twice.
+        r = await pipe.submit_payload("sim", late)
+        assert r.accepted == 2
+        # As an MQTT redelivery (DUP): older samples are duplicates by definition.
+        r = await pipe.submit_payload("sim", late, redelivered=True)
+        assert (r.accepted, r.duplicates) == (0, 2)
+        await pipe.submit_payload("sim", payload((TAG, base + 180, 10.0)))  # closes the open minute
+        await pipe.stop()
+        from anguan.monitoring.models import Rollup1m
+
+        async with db.transaction(write=False) as s:
+            values = {
+                round(ts.timestamp(), 1): v
+                for ts, v in (
+                    await s.execute(select(Sample.ts, Sample.value).where(Sample.point_id == pid))
+                ).all()
+            }
+            buckets = {
+                round(b.bucket.timestamp()): (b.count, b.vmax)
+                for b in (await s.scalars(select(Rollup1m).where(Rollup1m.point_id == pid))).all()
+            }
+        assert values[round(base + 30, 1)] == 55.5 and values[round(base + 60.5, 1)] == 66.6
+        assert buckets[round(base)] == (1, 55.5)
+        assert buckets[round(base + 60)] == (6, 66.6)  # five in order + one late, once
+    finally:
+        await db.dispose()

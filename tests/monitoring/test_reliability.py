@@ -79,7 +79,7 @@ async def add_points(url: str) -> dict[str, int]:
 class Ingest:
     """An `anguan ingest` child process."""
 
-    def __init__(self, url: str, prefix: str, client_id: str, log: Path) -> None:
+    def __init__(self, url: str, prefix: str, client_id: str, log: Path, **env: str) -> None:
         self.env = {
             **os.environ,
             "ANGUAN_DATABASE_URL": url,
@@ -90,6 +90,7 @@ class Ingest:
             "ANGUAN_MQTT__SHARED_GROUP": f"g{uuid.uuid4().hex[:8]}",
             "ANGUAN_SCHEDULER_ENABLED": "false",
             "ANGUAN_LOG_LEVEL": "INFO",
+            **env,
         }
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
@@ -273,4 +274,50 @@ async def test_postgresql_unreachable_for_30_s_then_catches_up(
         await proxy.cut()
     missing = expected - got
     assert not missing, f"{len(missing)} samples lost; log: {(tmp_path / 'ingest.log').read_text()[-3000:]}"
+    assert dups == 0 and counted == len(expected)
+
+
+async def test_two_replicas_share_the_load_and_each_point_is_handled_by_one(
+    mosquitto: None, pg_db: str, tmp_path: Path
+) -> None:
+    """Two `anguan ingest` replicas on one shared subscription (Mosquitto spreads messages, not
+    sources): each owns half of the points and forwards the other half; all stored, once."""
+    url = pg_url(pg_db)
+    ids = await add_points(url)
+    run = uuid.uuid4().hex[:8]
+    prefix = f"anguan-test-{run}/v1/telemetry"
+    common = {
+        "ANGUAN_INGEST__PARTITIONS": "2",
+        "ANGUAN_MQTT__PARTITION_PREFIX": f"anguan-test-{run}/v1/partition",
+    }
+    replicas = [
+        Ingest(
+            url,
+            prefix,
+            f"rep{k}-{run}",
+            tmp_path / f"ingest{k}.log",
+            ANGUAN_INGEST__PARTITION=str(k),
+            **common,
+        )
+        for k in range(2)
+    ]
+    for r in replicas:
+        r.env["ANGUAN_MQTT__SHARED_GROUP"] = f"g{run}"
+        r.start()
+    await asyncio.sleep(6.0)
+    pub = Publisher(f"{prefix}/sim")
+    try:
+        for payload, keys in make_messages(600, time.time() - 1800):
+            pub.publish(payload, keys)
+            await asyncio.sleep(0.005)
+        expected = pub.acknowledged()
+        got, counted, dups = await wait_for(url, ids, expected, within_s=120)
+    finally:
+        pub.close()
+        for r in replicas:
+            r.stop()
+    logs = [(tmp_path / f"ingest{k}.log").read_text() for k in range(2)]
+    missing = expected - got
+    per_tag = {t: sum(1 for m in missing if m[0] == t) for t in sorted({m[0] for m in missing})}
+    assert not missing, f"{len(missing)} samples lost {per_tag} ids {ids}; logs: {[x[-2000:] for x in logs]}"
     assert dups == 0 and counted == len(expected)

@@ -41,8 +41,11 @@ class IngestUnavailable(Exception):
 class Sink(Protocol):
     """The ingest pipeline as connectors see it."""
 
-    async def submit_payload(self, source: str, payload: bytes) -> SubmitResult:
-        """A JSON payload in the documented schema (docs/mqtt.md); validated by the pipeline."""
+    async def submit_payload(self, source: str, payload: bytes, *, redelivered: bool = False) -> SubmitResult:
+        """A JSON payload in the documented schema (docs/mqtt.md); validated by the pipeline.
+
+        `redelivered`: the protocol says this is a redelivery (MQTT DUP): samples older than a
+        point's newest are then duplicates; in a fresh message they are late data and stored."""
         ...
 
     async def submit_samples(self, source: str, samples: list[RawSample]) -> SubmitResult:

@@ -410,7 +410,7 @@ class MqttConnector(Connector):
                 self.stats.rejected += 1
                 done = True
                 return
-            result = await self._submit(sink, d.source, d.payload)
+            result = await self._submit(sink, d.source, d.payload, d.dup)
             if result is None:
                 return  # stopping before a commit: left to the broker
             if result.rejected:
@@ -423,7 +423,9 @@ class MqttConnector(Connector):
             else:
                 self._abandon()
 
-    async def _submit(self, sink: Sink, source: str, payload: bytes) -> SubmitResult | None:
+    async def _submit(
+        self, sink: Sink, source: str, payload: bytes, dup: bool = False
+    ) -> SubmitResult | None:
         """Submit until committed; None when stopping first. Never gives up on a message otherwise."""
         while True:
             if not self._storage_ok.is_set():
@@ -431,7 +433,7 @@ class MqttConnector(Connector):
             if self._closing:
                 return None
             try:
-                result = await sink.submit_payload(source, payload)
+                result = await sink.submit_payload(source, payload, redelivered=dup)
             except IngestUnavailable as exc:
                 self.stats.unavailable += 1
                 self._storage_failed(exc, unexpected=False)

@@ -59,6 +59,12 @@ class MqttSettings(BaseModel):
     shared_group: str = "anguan"
     client_id: str = ""
     receive_maximum: int = 200
+    session_expiry_s: int = 3600
+    tls: bool = False
+    ca_file: str = ""
+    # Scale-out: a replica forwards samples of points it does not own to their owner's topic
+    # `{partition_prefix}/{k}/{source}` (see ingest.partitions).
+    partition_prefix: str = "anguan/v1/partition"
 
 
 class IngestSettings(BaseModel):
@@ -66,6 +72,13 @@ class IngestSettings(BaseModel):
 
     # Run the ingest pipeline inside `anguan serve` (the embedded default); false with `anguan ingest`.
     in_process: bool = True
+    # Scale-out over a shared subscription: point p belongs to replica p % partitions. A broker such
+    # as Mosquitto spreads messages (not sources) over the group, so each replica forwards samples of
+    # points it does not own; alarm and compressor state of a point lives in exactly one replica.
+    partitions: int = 1
+    partition: int = 0
+    # Partitioned only: how long work waits so both arrival paths can be merged in time order.
+    reorder_hold_ms: float = 250.0
     # Run the demo plant simulator (implied by --demo).
     simulator: bool = False
     # The simulator starts this far in the past and catches up at simulator_speed (history for trends

@@ -50,6 +50,7 @@ class FlushStats:
     archived: int = 0  # rows offered to mon_sample
     rollups: int = 0  # closed minutes upserted into mon_rollup_1m
     points: int = 0  # mon_point_current rows upserted
+    late: int = 0  # late (out-of-order) samples stored raw
 
 
 class HistorianWriter:
@@ -68,6 +69,7 @@ class HistorianWriter:
         self._touched: set[int] = set()
         self._received = 0
         self._duplicates = 0
+        self._late: list[tuple[int, float, float, int]] = []
 
     async def load(self, session: AsyncSession, point_ids: Iterable[int]) -> int:
         """Restore compressor and rollup state of points not yet in memory; returns how many were read."""
@@ -109,6 +111,7 @@ class HistorianWriter:
         self._samples.clear()
         self._buckets.clear()
         self._touched.clear()
+        self._late.clear()
         self._received = self._duplicates = 0
 
     def last_t(self, point_id: int) -> float | None:
@@ -145,6 +148,44 @@ class HistorianWriter:
         self._received += 1
         return True
 
+    def add_late(self, r: Reading) -> None:
+        """Queue a sample older than the point's last one (a gateway's buffered backlog, or a
+        partitioned replica's second arrival path). `flush` stores it raw, uncompressed, if
+        (point, ts) is not stored yet, and merges only what it stored into the 1-minute tier, so a
+        late sample is never lost and never counted twice. The compressor state is untouched."""
+        self._late.append((r.point_id, round(r.t * US) / US, float(r.value), r.quality))
+
+    async def _flush_late(self, session: AsyncSession) -> int:
+        late, self._late = self._late, []
+        by_key = {(p, t): (p, t, v, q) for p, t, v, q in late}
+        stored: set[tuple[int, float]] = set()
+        for chunk in _chunks(sorted({p for p, _t in by_key})):
+            keys = [k for k in by_key if k[0] in set(chunk)]
+            lo, hi = min(k[1] for k in keys), max(k[1] for k in keys)
+            rows = await session.execute(
+                select(SAMPLE.c.point_id, SAMPLE.c.ts).where(
+                    SAMPLE.c.point_id.in_(chunk), SAMPLE.c.ts >= _naive(lo), SAMPLE.c.ts <= _naive(hi)
+                )
+            )
+            stored.update((pid, round(from_dt(ts) * US) / US) for pid, ts in rows)
+        fresh = [s for k, s in by_key.items() if k not in stored]
+        if not fresh:
+            return 0
+        await session.execute(
+            SAMPLE.insert(),
+            [{"point_id": p, "ts": _naive(t), "value": v, "quality": q} for p, t, v, q in fresh],
+        )
+        for pid, t, v, _q in fresh:
+            start = t - t % 60.0
+            st = self._points.get(pid)
+            m = st.minute if st is not None else None
+            if m is not None and m.start is not None and m.count and start == m.start:
+                m.vmin, m.vmax, m.vsum, m.count = min(m.vmin, v), max(m.vmax, v), m.vsum + v, m.count + 1
+                self._touched.add(pid)
+            else:
+                self._put_bucket(pid, Bucket(start, v, v, v, 1, v))
+        return len(fresh)
+
     def close_idle(self, now: float, grace_s: float = 10.0) -> int:
         """Close open minutes that ended at least `grace_s` ago (a point that went quiet), so the
         1-minute tier does not wait for its next sample; a late sample of that minute merges later."""
@@ -179,6 +220,10 @@ class HistorianWriter:
             points=len(self._touched),
         )
         dialect = self.dialect or _dialect(session)
+        if self._late:
+            stats.late = await self._flush_late(session)
+            stats.rollups = len(self._buckets)
+            stats.points = len(self._touched)
         received_at = utcnow().astimezone(UTC).replace(tzinfo=None)
         samples, buckets, touched = self._samples, self._buckets, self._touched
         self._samples, self._buckets, self._touched = [], {}, set()

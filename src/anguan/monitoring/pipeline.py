@@ -19,11 +19,12 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import CursorResult
@@ -57,6 +58,8 @@ class _Work:
     samples: Sequence[RawSample]
     rejects: list[Reject]
     future: asyncio.Future[SubmitResult]
+    arrived: float = 0.0  # monotonic
+    redelivered: bool = False  # MQTT DUP flag: older samples in it are duplicates, not late data
 
 
 @dataclass
@@ -69,6 +72,7 @@ class IngestStats:
     batches: int = 0
     commits_failed: int = 0
     alarm_changes: int = 0
+    forwarded: int = 0
     last_commit_ms: float = 0.0
     by_source: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -116,25 +120,71 @@ class IngestPipeline:
         self._config_fp: tuple[Any, ...] = ()
         self._seen_sources: dict[str, float] = {}
         self.ready = asyncio.Event()
+        self.partitions = max(1, ing.partitions)
+        self.partition = ing.partition % self.partitions
+        # Set by the runtime when partitions > 1: publishes a payload to the owner replica (QoS 1).
+        self.forward: Callable[[int, str, bytes], Awaitable[None]] | None = None
+        self.reorder_hold_s = ing.reorder_hold_ms / 1000.0 if self.partitions > 1 else 0.0
 
     # ---------------------------------------------------------------- Sink API
 
-    async def submit_payload(self, source: str, payload: bytes) -> SubmitResult:
+    async def submit_payload(self, source: str, payload: bytes, *, redelivered: bool = False) -> SubmitResult:
         """Validate and ingest one payload; returns after commit (IngestUnavailable if stopping)."""
         samples, rejects, _connected = parse_payload(payload, time.time(), self.limits)
-        return await self._enqueue(source, samples, rejects)
+        return await self._enqueue(source, samples, rejects, redelivered)
 
     async def submit_samples(self, source: str, samples: list[RawSample]) -> SubmitResult:
         """Ingest structured samples (OPC UA, simulator in-process); returns after commit."""
         return await self._enqueue(source, samples, [])
 
     async def _enqueue(
-        self, source: str, samples: Sequence[RawSample], rejects: list[Reject]
+        self, source: str, samples: Sequence[RawSample], rejects: list[Reject], redelivered: bool = False
     ) -> SubmitResult:
         if self._stop.is_set():
             raise IngestUnavailable("ingest is stopping")
+        if self.partitions > 1:
+            return await self._split(source, samples, rejects, redelivered)
+        return await self._queue_local(source, samples, rejects, redelivered)
+
+    async def _split(
+        self, source: str, samples: Sequence[RawSample], rejects: list[Reject], redelivered: bool
+    ) -> SubmitResult:
+        """Partitioned: forward samples of points owned by peers at once (QoS 1), queue the rest.
+
+        Forwarding on arrival (not after this replica's reorder hold) lets the owner merge both
+        arrival paths in time order. The submission succeeds only when both parts did."""
+        local: list[RawSample] = []
+        remote: dict[int, list[RawSample]] = defaultdict(list)
+        for s in samples:
+            entry = self._by_tag.get(s.tag)
+            owner = entry[0].id % self.partitions if entry is not None else self.partition
+            (local if owner == self.partition else remote[owner]).append(s)
+        if not remote:
+            return await self._queue_local(source, local, rejects, redelivered)
+        if self.forward is None:
+            raise IngestUnavailable("partitioned ingest without a forwarder")
+        try:
+            for owner, group in remote.items():
+                body = orjson.dumps(
+                    {
+                        "source": source,
+                        "samples": [{"tag": s.tag, "ts": s.t, "v": s.value, "q": s.quality} for s in group],
+                    }
+                )
+                await self.forward(owner, source, body)
+        except Exception as exc:
+            raise IngestUnavailable(f"forwarding to a peer replica failed: {exc}") from exc
+        forwarded = sum(len(g) for g in remote.values())
+        self.stats.forwarded += forwarded
+        result = await self._queue_local(source, local, rejects, redelivered)
+        result.accepted += forwarded
+        return result
+
+    async def _queue_local(
+        self, source: str, samples: Sequence[RawSample], rejects: list[Reject], redelivered: bool = False
+    ) -> SubmitResult:
         fut: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Work(source, samples, rejects, fut))
+        self._queue.append(_Work(source, samples, rejects, fut, time.monotonic(), redelivered))
         self._wake.set()
         return await fut
 
@@ -195,7 +245,9 @@ class IngestPipeline:
             alarms = (await session.scalars(select(Alarm))).all()
             if full:
                 self.engine = AlarmEngine()
-            self.engine.set_points([p for p in points if p.enabled])
+            # With partitions, this replica evaluates and archives only the points it owns.
+            owned = [p for p in points if p.enabled and p.id % self.partitions == self.partition]
+            self.engine.set_points(owned)
             if full:
                 for a in alarms:
                     self.engine.restore(
@@ -210,7 +262,7 @@ class IngestPipeline:
                     self.engine.restore_current(cur.point_id, from_dt(cur.ts), cur.value, cur.quality)
                 self.historian = HistorianWriter(self.database.dialect)
             # Loads only points the historian does not hold yet (all of them after a full reset).
-            await self.historian.load(session, [p.id for p in points])
+            await self.historian.load(session, [p.id for p in owned])
         self._points = {p.id: p for p in points}
         self._by_tag = {p.tag: (p, bindings.get(p.id)) for p in points}
         self._sources = sources
@@ -238,7 +290,13 @@ class IngestPipeline:
                 await asyncio.sleep(ing.batch_max_wait_ms / 1000.0 if len(self._queue) < 4 else 0)
             batch: list[_Work] = []
             n = 0
+            # Partitioned: hold work briefly so samples of a point that reached this replica by two
+            # paths (directly and forwarded by a peer) are processed in time order.
+            ready_before = time.monotonic() - self.reorder_hold_s
             while self._queue and n < ing.batch_max_samples:
+                if self.reorder_hold_s and self._queue[0].arrived > ready_before and not self._stop.is_set():
+                    self._hold_wake()
+                    break
                 w = self._queue.pop(0)
                 batch.append(w)
                 n += len(w.samples)
@@ -254,6 +312,12 @@ class IngestPipeline:
             if not batch and not tick and not (self._reload.is_set() or self._resync.is_set()):
                 continue
             await self._commit_with_retry(batch, now, tick)
+
+    def _hold_wake(self) -> None:
+        """Wake the writer when the oldest held work becomes ready."""
+        if self._queue:
+            delay = max(0.0, self._queue[0].arrived + self.reorder_hold_s - time.monotonic())
+            asyncio.get_running_loop().call_later(delay + 0.001, self._wake.set)
 
     async def _commit_with_retry(self, batch: list[_Work], now: float, tick: bool) -> None:
         delay = 0.2
@@ -299,9 +363,12 @@ class IngestPipeline:
         rejects: dict[tuple[str, str], list[Any]] = {}
         dirty: dict[int, tuple[float, float, int]] = {}
         by_tag = self._by_tag
+        parts = self.partitions
         engine_process = self.engine.process
         hist_add = self.historian.add
-        for w in batch:
+        accepted: list[tuple[float, int, PointConfig, RawSample]] = []
+        redelivered = [w.redelivered for w in batch]
+        for i, w in enumerate(batch):
             res = SubmitResult()
             source_id = self._sources.get(w.source)
             src = w.source if source_id is not None else UNKNOWN_SOURCE
@@ -321,23 +388,36 @@ class IngestPipeline:
                     if bound is not None and bound != source_id:
                         bad.append(Reject("wrong_source", s.tag))
                         continue
-                    r = Reading(cfg.id, s.t, s.value, s.quality)
-                    if not hist_add(cfg, r):
-                        res.duplicates += 1
-                        continue
-                    res.accepted += 1
-                    dirty[cfg.id] = (s.t, s.value, s.quality)
-                    ch = engine_process(r)
-                    if ch:
-                        changes.extend(ch)
+                    accepted.append((s.t, i, cfg, s))
             for rj in bad:
                 res.rejected[rj.reason] = res.rejected.get(rj.reason, 0) + 1
                 slot = rejects.setdefault((src, rj.reason), [0, ""])
                 slot[0] += 1
                 slot[1] = rj.detail
+            results.append(res)
+        if parts > 1:
+            accepted.sort(key=lambda a: a[0])  # two arrival paths: restore time order
+        for _t, i, cfg, s in accepted:
+            res = results[i]
+            r = Reading(cfg.id, s.t, s.value, s.quality)
+            if not hist_add(cfg, r):
+                last = self.historian.last_t(cfg.id)
+                if redelivered[i] or last is None or round(s.t * 1e6) >= round(last * 1e6):
+                    res.duplicates += 1  # the same sample again (a redelivery after a crash)
+                else:
+                    # Older than the point's newest sample, in a fresh message: stored raw (if new),
+                    # never evaluated for alarms (they follow the newest state).
+                    self.historian.add_late(r)
+                    res.accepted += 1
+                continue
+            res.accepted += 1
+            dirty[cfg.id] = (s.t, s.value, s.quality)
+            ch = engine_process(r)
+            if ch:
+                changes.extend(ch)
+        for w, res in zip(batch, results, strict=True):
             if res.accepted:
                 self._seen_sources.setdefault(w.source, 0.0)
-            results.append(res)
         if tick:
             changes.extend(self.engine.tick(now))
             self.historian.close_idle(now)

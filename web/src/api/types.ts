@@ -30,6 +30,10 @@ export type Department = Schemas['DepartmentOut']
 export type FeatureCollection = Schemas['FeatureCollection']
 export type Feature = Schemas['Feature']
 
+export type InboxItem = Schemas['InboxItemOut']
+export type InboxPage = Schemas['Page_InboxItemOut_']
+export type UnreadCount = Schemas['UnreadCount']
+
 // Query parameters, taken from the generated paths.
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never
 export type UserQuery = QueryOf<'/api/v1/users'>

@@ -37,6 +37,10 @@ const enUS: CommonMessages = {
     changePassword: 'Change password',
     logout: 'Log out',
     loggedOut: 'Logged out',
+    notifications: 'Notifications',
+    unread: '{n} unread',
+    noNotifications: 'No notifications',
+    markAllRead: 'Mark all read',
   },
   menu: {
     home: 'Home',

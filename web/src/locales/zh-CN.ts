@@ -36,6 +36,10 @@ const zhCN = {
     changePassword: '修改密码',
     logout: '退出登录',
     loggedOut: '已退出登录',
+    notifications: '通知',
+    unread: '{n} 条未读',
+    noNotifications: '暂无通知',
+    markAllRead: '全部已读',
   },
   menu: {
     home: '首页',

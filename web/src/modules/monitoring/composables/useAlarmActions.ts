@@ -23,7 +23,7 @@ export function useAlarmActions(upsert: (alarms: AlarmView[]) => void) {
   function commands(alarm: AlarmView, now = Date.now()): AlarmCommand[] {
     const shelved = isShelved(alarm, now)
     const out: AlarmCommand[] = []
-    if (canOperate.value && !alarm.acked) out.push('ack')
+    if (canOperate.value && !alarm.acked && !alarm.oos) out.push('ack') // the server refuses acks while out of service
     if (canShelve.value && !shelved && !alarm.oos) out.push('shelve')
     if (canShelve.value && shelved) out.push('unshelve')
     if (canOos.value && !alarm.oos) out.push('oos')
