@@ -35,7 +35,12 @@ ALLOWED = {
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/auth/sessions"),
 }
-PUBLIC = {("POST", "/api/v1/auth/login"), ("GET", "/api/health")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/health"),
+    # Gateways authenticate with a data-source token, not a user session.
+    ("POST", "/api/v1/monitoring/ingest"),
+}
 
 
 async def _newcomer(plant: Plant) -> tuple[Api, str]:

@@ -251,6 +251,22 @@ def test_stale_after_three_intervals(silence, stale):
         assert changes[0].t == T0 + silence
 
 
+@pytest.mark.parametrize(
+    ("received_ago", "stale"),
+    [
+        pytest.param(30.0, True, id="D-data-quality:received-exactly-3-intervals-ago"),
+        pytest.param(29.999, False, id="D-data-quality:backfill-received-recently"),
+    ],
+)
+def test_stale_counts_from_reception_not_from_the_sample_time(received_ago, stale):
+    """A backlog (readings an hour old, received now) is not 'not reporting' (AL-10)."""
+    e = engine()
+    now = T0 + 3600
+    e.clock = now - received_ago
+    e.process(Reading(1, T0, 50.0))  # the reading itself is an hour old
+    assert kinds(e.tick(now)) == ([("STALE", "activated")] if stale else [])
+
+
 def test_stale_is_never_a_process_alarm_and_returns_with_data():
     e = engine()
     feed(e, [(0, 15.0)])  # L active

@@ -84,7 +84,7 @@ async def test_alarm_lifecycle_history_and_idempotence(db_url: str, tmp_path: Pa
         r = await pipe.submit_payload("sim", payload((TAG, t0, 50.0), (TAG, t0 + 1, 85.0)))
         assert (r.accepted, r.duplicates, r.rejected) == (2, 0, {})
         # Redelivery of the same samples (a broker redelivers after a crash): nothing applied twice.
-        r = await pipe.submit_payload("sim", payload((TAG, t0, 50.0), (TAG, t0 + 1, 85.0)))
+        r = await pipe.submit_payload("sim", payload((TAG, t0, 50.0), (TAG, t0 + 1, 85.0)), redelivered=True)
         assert (r.accepted, r.duplicates) == (0, 2)
         async with db.transaction(write=False) as s:
             alarm = (

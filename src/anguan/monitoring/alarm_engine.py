@@ -122,6 +122,7 @@ class _Point:
         "first_seen",
         "gap_s",
         "hi_target",
+        "last_rx",
         "last_t",
         "last_v",
         "lconds",
@@ -143,6 +144,7 @@ class _Point:
         self.conds = {name: _Cond(name) for name in ("HH", "H", "L", "LL", "ROC", "BAD", "STALE", "PRE")}
         self.lconds = [self.conds[n] for n in LIMIT_CONDITIONS]
         self.last_t: float | None = None
+        self.last_rx: float | None = None  # receive clock of the last reading (STALE: "not reporting")
         self.last_v: float | None = None
         self.first_seen: float | None = None
         self.bad = False
@@ -209,6 +211,10 @@ class AlarmEngine:
         stale_factor: float = STALE_FACTOR,
     ) -> None:
         self.limits = limits
+        # The ingest's clock for the batch being processed (set by the pipeline): STALE means "no
+        # reading received" for 3 × the expected interval, whatever time the readings carry (a
+        # backfill or a gateway's buffered backlog must not look stale). None: the reading's time.
+        self.clock: float | None = None
         self.ew = early_warning
         self.roc_window_s = roc_window_s
         self.stale_factor = stale_factor
@@ -310,6 +316,7 @@ class AlarmEngine:
         out: list[AlarmChange] = []
         prev_t = p.last_t
         p.last_t = t
+        p.last_rx = self.clock if self.clock is not None else t
         if p.stale:
             self._deactivate(p, p.conds["STALE"], t, v, out, "Data received again")
             p.stale = False
@@ -349,7 +356,7 @@ class AlarmEngine:
                 self._release(p, out)
             if p.supp_dirty:
                 self._apply_suppression(p, now, out)
-            last = p.last_t
+            last = p.last_rx if p.last_rx is not None else p.last_t
             if last is None:
                 if p.first_seen is None:
                     p.first_seen = now
@@ -529,7 +536,8 @@ class AlarmEngine:
 
     def _on_stale(self, p: _Point, now: float, out: list[AlarmChange]) -> None:
         p.stale = True
-        silent = now - (p.last_t if p.last_t is not None else p.first_seen or now)
+        seen = p.last_rx if p.last_rx is not None else p.last_t
+        silent = now - (seen if seen is not None else p.first_seen or now)
         msg = f"No data for {silent:.0f} s (expected every {p.cfg.expected_interval_s:g} s)"
         self._activate(p, p.conds["STALE"], now, p.last_v, None, out, msg, {"data_quality": True})
         self._hold(p)

@@ -397,6 +397,7 @@ class IngestPipeline:
             results.append(res)
         if parts > 1:
             accepted.sort(key=lambda a: a[0])  # two arrival paths: restore time order
+        self.engine.clock = now
         for _t, i, cfg, s in accepted:
             res = results[i]
             r = Reading(cfg.id, s.t, s.value, s.quality)

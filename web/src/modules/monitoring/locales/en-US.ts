@@ -71,9 +71,9 @@ const enUS: MonitoringMessages = {
     alarm: {
       state: 'State',
       states: {
-        unack: 'Unacknowledged',
-        acked: 'Acknowledged',
-        rtn_unack: 'Returned, unacked',
+        unack: 'Unacked',
+        acked: 'Acked',
+        rtn_unack: 'RTN unacked',
         normal: 'Normal',
       },
       filter: {
