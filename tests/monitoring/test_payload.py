@@ -77,8 +77,8 @@ def test_valid_samples_keep_time_quality_and_defaults() -> None:
         b'{"tag": "XS-1", "v": true, "q": "uncertain"},'
         b'{"tag": "PT-1", "v": 3, "ts": 1800000001.5, "q": 2}]}'
     )
-    samples, rejects, connected = parse_payload(payload, NOW, LIMITS)
-    assert rejects == [] and connected is True
+    samples, rejects, meta = parse_payload(payload, NOW, LIMITS)
+    assert rejects == [] and meta.connected is True and meta.redelivered is False
     assert [(s.tag, s.value, s.quality) for s in samples] == [
         ("LT-101", 12.5, 0),
         ("XS-1", 1.0, 1),
@@ -87,3 +87,8 @@ def test_valid_samples_keep_time_quality_and_defaults() -> None:
     assert samples[2].t == 1_800_000_001.5
     # NOW is 2027-01-15T08:00:00Z; the message time 08:00+08:00 is 8 h earlier and applies by default.
     assert samples[0].t == samples[1].t == NOW - 8 * 3600
+
+
+def test_a_sender_can_mark_a_resend() -> None:
+    body = b'{"redelivered": true, "samples": [{"tag": "A", "v": 1}]}'
+    assert parse_payload(body, NOW, LIMITS)[2].redelivered is True

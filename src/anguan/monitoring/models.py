@@ -2,12 +2,14 @@
 historian (raw compressed samples and rollups), alarm conditions with their journal, and
 rejected-input counters.
 
-Ownership of writes (several processes touch these tables):
+Ownership of writes (several processes touch these tables; docs/adr/0007-telemetry-pipeline.md):
 - the ingest pipeline owns `mon_point_current`, `mon_sample`, `mon_rollup_1m`, `mon_reject` and
-  the *process* columns of `mon_alarm` (active, activated_at, returned_at, value, suppressed,
-  occurrence, rev);
-- the API owns the *operator* columns of `mon_alarm` (acked_*, shelved_*, oos_*) and writes
-  them with targeted UPDATEs that bump `rev`, never whole-row ORM flushes;
+  the process side of `mon_alarm` (active, occurrence, activated_at, returned_at, value, limit,
+  message, priority, suppressed, chattering; on a new activation it also resets acked_* and
+  escalation_level);
+- the API writes the operator side (acked_*, shelved_*, oos_*) and the worker writes expired
+  shelving and escalation_level; both use targeted UPDATEs guarded on what they read, never
+  whole-row ORM flushes, and every writer bumps `rev`;
 - the worker owns rollups to 1 h, retention and PostgreSQL partitions.
 """
 

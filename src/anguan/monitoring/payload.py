@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -18,6 +18,14 @@ from anguan.connectors.base import RawSample
 from anguan.monitoring.types import QUALITY_CODES, Reject
 
 MAX_TAG_LENGTH = 64
+
+
+class PayloadMeta(NamedTuple):
+    """Message-level flags: the gateway's data-source connection state (AQ 3064.1 表A.2
+    IS_CONNECT_DATASOURCE) and whether the sender marks this message as a resend."""
+
+    connected: bool | None = None
+    redelivered: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,27 +67,28 @@ def _quality(value: Any) -> int | None:
 
 def parse_payload(
     payload: bytes, now: float, limits: PayloadLimits
-) -> tuple[list[RawSample], list[Reject], bool | None]:
-    """Validate a payload: (accepted samples, rejects, the gateway's data-source connection flag)."""
+) -> tuple[list[RawSample], list[Reject], PayloadMeta]:
+    """Validate a payload: (accepted samples, rejects, message-level flags)."""
+    none = PayloadMeta()
     if len(payload) > limits.max_bytes:
-        return [], [Reject("too_large", f"{len(payload)} bytes > {limits.max_bytes}")], None
+        return [], [Reject("too_large", f"{len(payload)} bytes > {limits.max_bytes}")], none
     try:
         doc = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         # orjson refuses NaN and Infinity literals: such a payload is malformed as a whole.
-        return [], [Reject("malformed", str(exc)[:200])], None
+        return [], [Reject("malformed", str(exc)[:200])], none
     if not isinstance(doc, dict) or not isinstance(doc.get("samples"), list):
-        return [], [Reject("malformed", "expected an object with a 'samples' array")], None
+        return [], [Reject("malformed", "expected an object with a 'samples' array")], none
     raw = doc["samples"]
     if len(raw) > limits.max_samples:
-        return [], [Reject("too_many", f"{len(raw)} samples > {limits.max_samples}")], None
-    connected = doc.get("connected")
-    connected = connected if isinstance(connected, bool) else None
+        return [], [Reject("too_many", f"{len(raw)} samples > {limits.max_samples}")], none
+    flag = doc.get("connected")
+    meta = PayloadMeta(flag if isinstance(flag, bool) else None, doc.get("redelivered") is True)
     default_t: float | None = now
     if "ts" in doc:
         default_t = _time(doc["ts"])
         if default_t is None:
-            return [], [Reject("bad_time", f"message ts {str(doc['ts'])[:40]!r}")], connected
+            return [], [Reject("bad_time", f"message ts {str(doc['ts'])[:40]!r}")], meta
     samples: list[RawSample] = []
     rejects: list[Reject] = []
     lo, hi = now - limits.max_past_s, now + limits.max_future_s
@@ -116,4 +125,4 @@ def parse_payload(
             rejects.append(Reject("bad_quality", f"{tag}: {str(item.get('q'))[:20]!r}"))
             continue
         samples.append(RawSample(tag, t, v, q))
-    return samples, rejects, connected
+    return samples, rejects, meta

@@ -130,8 +130,8 @@ class IngestPipeline:
 
     async def submit_payload(self, source: str, payload: bytes, *, redelivered: bool = False) -> SubmitResult:
         """Validate and ingest one payload; returns after commit (IngestUnavailable if stopping)."""
-        samples, rejects, _connected = parse_payload(payload, time.time(), self.limits)
-        return await self._enqueue(source, samples, rejects, redelivered)
+        samples, rejects, meta = parse_payload(payload, time.time(), self.limits)
+        return await self._enqueue(source, samples, rejects, redelivered or meta.redelivered)
 
     async def submit_samples(self, source: str, samples: list[RawSample]) -> SubmitResult:
         """Ingest structured samples (OPC UA, simulator in-process); returns after commit."""
@@ -168,6 +168,8 @@ class IngestPipeline:
                 body = orjson.dumps(
                     {
                         "source": source,
+                        # A redelivered original stays a redelivery at its owner (never counted twice).
+                        "redelivered": redelivered,
                         "samples": [{"tag": s.tag, "ts": s.t, "v": s.value, "q": s.quality} for s in group],
                     }
                 )
