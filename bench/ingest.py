@@ -1697,7 +1697,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="anguan-bench-ingest-"))
     (tmp / "files").mkdir()
-    R: dict[str, Any] = {"ingest": [], "storage": [], "trend": []}
+    R: dict[str, Any] = {"ingest": [], "storage": [], "trend": [], "loads": []}
     pub: Publisher | None = None
     pg_version: str | None = None
     try:
@@ -1748,14 +1748,18 @@ def main(argv: list[str] | None = None) -> int:
         log(f"publisher: pools built in {built[2]:.1f} s: {sizes}")
 
         log(f"(b) raw MQTT for {args.raw_seconds:g} s")
+        l0 = os.getloadavg()[0]
         R["raw"] = run_raw(pub, args)
+        R["loads"].append(("(b)", l0, os.getloadavg()[0]))
 
         for backend in args.backends:
             url = copy_db(backend, templates[backend], "ingest", tmp, args)
             enable_only(url, f"tag LIKE '{LOAD_PREFIX}%'")
             log(f"(a) {backend}: {args.warmup:g} s warm-up + {args.seconds:g} s")
             try:
+                l0 = os.getloadavg()[0]
                 r = asyncio.run(ingest_case(backend, url, pub, args, tmp))
+                R["loads"].append((f"(a) {backend}", l0, os.getloadavg()[0]))
             except Exception as exc:
                 r = {"backend": backend, "failed": f"{type(exc).__name__}: {exc}"}
             R["ingest"].append(r)
@@ -1779,7 +1783,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"(c) alarm latency: {args.toggles} changes every {args.toggle_interval:g} s under {bg_points:,} points/s"
             )
             try:
+                l0 = os.getloadavg()[0]
                 R["latency"] = latency_case(url, pub, args, tmp)
+                R["loads"].append(("(c)", l0, os.getloadavg()[0]))
             except Exception as exc:
                 R["latency"] = {"failed": f"{type(exc).__name__}: {exc}"}
             drop_db("postgresql", url)
@@ -1807,7 +1813,9 @@ def main(argv: list[str] | None = None) -> int:
             for backend in args.backends:
                 url = copy_db(backend, templates[backend], "trend", tmp, args)
                 try:
+                    l0 = os.getloadavg()[0]
                     r = trend_case(backend, url, values, args, tmp)
+                    R["loads"].append((f"(e) {backend}", l0, os.getloadavg()[0]))
                     r["backend"] = backend
                     R["trend"].append(r)
                     R["storage"].append(
@@ -1822,6 +1830,11 @@ def main(argv: list[str] | None = None) -> int:
         load_end = loadavg()
         cleanup(args, pub, tmp)
     report(args, R)
+    if R["loads"]:
+        print(
+            "1-min load average at the start -> end of each case (other work on the machine shows here): "
+            + ", ".join(f"{name} {a:.1f}->{b:.1f}" for name, a, b in R["loads"])
+        )
     for note in CLEAN.notes:
         print(note)
     print(
