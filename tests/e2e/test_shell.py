@@ -52,7 +52,7 @@ def test_login_map_and_user_administration(page):
     open_menu_item(page, "用户管理")
     page.wait_for_url(re.compile(r"/identity/users"))
     table = page.locator(".el-table")
-    table.get_by_text("secadmin", exact=True).wait_for()
+    table.get_by_text("secadmin", exact=True).first.wait_for()
     shot(page, "02-users")
 
     # Create a user through the dialog; it then appears in the list.
