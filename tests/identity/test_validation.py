@@ -851,6 +851,9 @@ async def test_every_json_request_body_of_the_api_refuses_unknown_fields(plant: 
         for path, item in spec["paths"].items()
         for method, op in item.items()
         if "application/json" in op.get("requestBody", {}).get("content", {})
+        # Gateway telemetry is validated sample by sample (partial acceptance, rejects counted per
+        # source; docs/mqtt.md), not by a request model.
+        and (method.upper(), path) != ("POST", "/api/v1/monitoring/ingest")
     }
     assert {
         ("POST", "/api/v1/users"),
