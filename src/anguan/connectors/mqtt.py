@@ -9,8 +9,10 @@ was received but not acknowledged when the process died is redelivered when it c
 Several submissions run concurrently (`max_concurrency`; the pipeline group-commits them) and the
 broker keeps up to `receive_maximum` unacknowledged messages in flight towards us. When storage is
 unavailable (`IngestUnavailable`) the message is kept, not acknowledged, and resubmitted with a
-backoff shared by all submissions; the broker sends nothing more once `receive_maximum` messages
-are unacknowledged, so memory stays bounded. A payload the pipeline rejects is acknowledged: the
+backoff shared by all submissions. The client advertises `receive_maximum`, but Mosquitto 2.0.11
+was measured to keep sending once acknowledgements flow (bench/ingest.py saw 600 unacknowledged
+with 200 advertised): what bounds memory there is the broker's per-client queue
+(`max_queued_messages` / `max_queued_bytes` in mosquitto.conf, docs/operations.md). A payload the pipeline rejects is acknowledged: the
 rejection is final and redelivery would loop forever.
 
 See docs/connectors.md for the settings, the guarantee and its limits.

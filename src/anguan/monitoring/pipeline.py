@@ -46,6 +46,8 @@ from anguan.monitoring.types import AlarmChange, PointConfig, Reading, Reject, f
 log = logging.getLogger("anguan.ingest")
 
 UNKNOWN_SOURCE = "unknown"
+# Which change names the realtime event when one batch changes an alarm several times.
+SIGNIFICANCE = {"activated": 0, "returned": 1, "suppressed": 2, "unsuppressed": 3, "chattering": 4}
 # How often the writer checks whether points or sources were edited (by any API replica).
 CONFIG_CHECK_S = 5.0
 # Errors that mean "storage unreachable right now" (retry), as opposed to a bug (log and fail).
@@ -543,7 +545,9 @@ class IngestPipeline:
             else:
                 values.update(value=ch.value)
             await session.execute(update(Alarm).where(Alarm.id == alarm_id).values(**values))
-            touched[alarm_id] = ch.kind
+            # One realtime event per alarm per batch, named by its most significant change.
+            if SIGNIFICANCE.get(ch.kind, 9) < SIGNIFICANCE.get(touched.get(alarm_id, ""), 10):
+                touched[alarm_id] = ch.kind
             journal.append(
                 {
                     "alarm_id": alarm_id,
