@@ -62,6 +62,8 @@ pytest: venv
 
 bench: venv web
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/early_warning.py
 
 clean:
 	rm -rf var test-output web/dist
