@@ -94,6 +94,7 @@ class Ingest:
         }
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
+        self._subacks = 0
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
@@ -102,6 +103,20 @@ class Ingest:
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
         )
+
+    async def subscribed(self, n: int = 1, within_s: float = 90.0) -> None:
+        """Wait until the process logged `n` more SUBACKs (a fixed sleep races a slow start)."""
+        start = self._subacks
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            count = (
+                self.log.read_text(errors="replace").count("MQTT subscribed to ") if self.log.exists() else 0
+            )
+            if count - start >= n:
+                self._subacks = count
+                return
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"ingest did not subscribe: {self.log.read_text(errors='replace')[-3000:]}")
 
     def kill9(self) -> None:
         assert self.proc is not None
@@ -207,7 +222,7 @@ async def test_kill_9_while_publishing_loses_nothing_and_stores_nothing_twice(
     prefix = f"anguan-test-{uuid.uuid4().hex[:8]}/v1/telemetry"
     ingest = Ingest(url, prefix, f"rel-{uuid.uuid4().hex[:8]}", tmp_path / "ingest.log")
     ingest.start()
-    await asyncio.sleep(6.0)  # let it connect and subscribe (its session then persists)
+    await ingest.subscribed()  # its session then persists
     pub = Publisher(f"{prefix}/sim")
     try:
         msgs = list(make_messages(1200, time.time() - 1800))
@@ -248,7 +263,7 @@ async def test_postgresql_unreachable_for_30_s_then_catches_up(
     prefix = f"anguan-test-{uuid.uuid4().hex[:8]}/v1/telemetry"
     ingest = Ingest(proxied, prefix, f"rel-{uuid.uuid4().hex[:8]}", tmp_path / "ingest.log")
     ingest.start()
-    await asyncio.sleep(6.0)
+    await ingest.subscribed()
     pub = Publisher(f"{prefix}/sim")
     try:
         msgs = list(make_messages(400, time.time() - 1800))
@@ -304,7 +319,8 @@ async def test_two_replicas_share_the_load_and_each_point_is_handled_by_one(
     for r in replicas:
         r.env["ANGUAN_MQTT__SHARED_GROUP"] = f"g{run}"
         r.start()
-    await asyncio.sleep(6.0)
+    for r in replicas:
+        await r.subscribed(2)  # the shared subscription and its own partition topic
     pub = Publisher(f"{prefix}/sim")
     try:
         for payload, keys in make_messages(600, time.time() - 1800):

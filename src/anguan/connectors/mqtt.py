@@ -359,6 +359,7 @@ class MqttConnector(Connector):
         if bad:
             log.error("MQTT subscription to %s refused or downgraded: %s", self.settings.topic_filter(), bad)
             return
+        log.info("MQTT subscribed to %s (%s)", self.settings.topic_filter(), self.client_id)
         self._call(self.ready.set)
 
     def _on_unsubscribe(
