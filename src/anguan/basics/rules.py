@@ -1,0 +1,141 @@
+"""Pure rules of the master-data module: identifiers, due dates, certificates, bypasses, staffing.
+
+No I/O. Each function names its source; thresholds come from `reference`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from anguan.basics.reference import (
+    AQ3064_2_2025_CERT_CODES,
+    REMINDERS_V1,
+    EligibilityCodes,
+    ReminderPolicy,
+    StaffingRules,
+)
+
+_CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+
+
+def cas_valid(cas: str) -> bool:
+    """CAS Registry Number: 2–7, 2 and 1 digits; the last is Σ(digit × position from the right) mod 10."""
+    m = _CAS.match(cas.strip())
+    if m is None:
+        return False
+    body = (m.group(1) + m.group(2))[::-1]
+    return sum((i + 1) * int(d) for i, d in enumerate(body)) % 10 == int(m.group(3))
+
+
+DueStatus = Literal["valid", "due", "expired"]
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where a dated item stands: days left (negative once expired) and the reminder tier reached."""
+
+    status: DueStatus
+    days_left: int
+    tier: int | None  # the smallest lead time (days) already reached, None when none is
+
+
+def due_status(valid_until: date, today: date, policy: ReminderPolicy = REMINDERS_V1) -> Due:
+    """An item valid until D is valid on D and expired from D + 1; tiers at the policy's lead times."""
+    days_left = (valid_until - today).days
+    if days_left < 0:
+        return Due("expired", days_left, 0)
+    reached = [d for d in policy.lead_days if days_left <= d]
+    if not reached:
+        return Due("valid", days_left, None)
+    return Due("due", days_left, min(reached))
+
+
+def missing_fields(record: Mapping[str, object], required: Sequence[str]) -> list[str]:
+    """Completeness check: required fields that are absent, None, blank or an empty list."""
+    out = []
+    for name in required:
+        v = record.get(name)
+        if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, list | tuple) and not v):
+            out.append(name)
+    return out
+
+
+def bypass_overdue(active: bool, approved_until: datetime, now: datetime) -> bool:
+    """An SIS/interlock bypass (旁路) still active after its approval ended raises an alarm."""
+    return active and now > approved_until
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate as the eligibility rule needs it."""
+
+    kind: str
+    holder_id_number: str
+    valid_from: date
+    valid_until: date
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer to "may this person do this work at this time?", with the reason when not."""
+
+    ok: bool
+    reason: Literal["missing", "expired", "not_yet_valid", "mismatched"] | None = None
+    alarm_code: str | None = None
+    certificate_kinds: tuple[str, ...] = ()
+
+
+def eligibility(
+    person_id_number: str,
+    certificates: Iterable[Certificate],
+    accepted_kinds: frozenset[str],
+    on: date,
+    codes: EligibilityCodes = AQ3064_2_2025_CERT_CODES,
+) -> Eligibility:
+    """GB 30871-2022 §4.9 / AQ 3064.2-2025 5.9.7: a valid certificate of an accepted kind held by the
+    person; alarms 5/50 missing, 5/51 expired (or not yet valid), 5/52 holder mismatch."""
+    if not accepted_kinds:
+        return Eligibility(True)
+    relevant = [c for c in certificates if c.kind in accepted_kinds and not c.revoked]
+    kinds = tuple(sorted(accepted_kinds))
+    if not relevant:
+        return Eligibility(False, "missing", codes.missing, kinds)
+    own = [c for c in relevant if c.holder_id_number == person_id_number]
+    if not own:
+        return Eligibility(False, "mismatched", codes.mismatched, kinds)
+    if any(c.valid_from <= on <= c.valid_until for c in own):
+        return Eligibility(True, certificate_kinds=kinds)
+    if all(on < c.valid_from for c in own):
+        return Eligibility(False, "not_yet_valid", codes.expired, kinds)
+    return Eligibility(False, "expired", codes.expired, kinds)
+
+
+@dataclass(frozen=True)
+class StaffingFinding:
+    """One self-diagnosis result: what is required, what exists, whether it passes."""
+
+    item: Literal["safety_staff", "registered_engineers"]
+    required: int
+    actual: int
+    ok: bool
+
+
+def staffing_findings(
+    employees: int, safety_staff: int, registered_engineers: int, rules: StaffingRules
+) -> list[StaffingFinding]:
+    """Self-diagnosis of safety staffing (安全生产法 Art. 24 requires full-time safety staff in
+    hazardous-chemical units; the ratios are configurable reference data, grade D)."""
+    need_staff = max(rules.safety_staff_min, math.ceil(employees * rules.safety_staff_ratio - 1e-9))
+    need_eng = max(1, math.ceil(safety_staff * rules.registered_engineer_share - 1e-9))
+    return [
+        StaffingFinding("safety_staff", need_staff, safety_staff, safety_staff >= need_staff),
+        StaffingFinding(
+            "registered_engineers", need_eng, registered_engineers, registered_engineers >= need_eng
+        ),
+    ]
