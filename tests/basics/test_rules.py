@@ -62,7 +62,13 @@ def test_due_status_boundaries(days: int, status: str, tier: int | None) -> None
 
 
 def test_missing_fields() -> None:
-    record = {"number": "(冀)WH安许证字[2025]000123", "issuer": " ", "valid_until": None, "scope": [], "x": 0}
+    record: dict[str, object] = {
+        "number": "(冀)WH安许证字[2025]000123",
+        "issuer": " ",
+        "valid_until": None,
+        "scope": [],
+        "x": 0,
+    }
     assert missing_fields(record, ["number", "issuer", "valid_until", "scope", "x", "absent"]) == [
         "issuer",
         "valid_until",
