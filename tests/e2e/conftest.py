@@ -6,6 +6,7 @@ Screenshots go to test-output/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -52,14 +53,11 @@ def _need(condition: bool, what: str) -> None:
     pytest.skip(what)
 
 
-@pytest.fixture(scope="session")
-def server(
-    sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """`anguan serve` on a copy of the seeded demo database; yields its base URL."""
+@contextlib.contextmanager
+def running_server(sqlite_template: Path, files_root: Path, var: Path, **extra_env: str) -> Iterator[str]:
+    """`anguan serve` on a copy of the seeded demo database in `var`; yields its base URL."""
     dist = ROOT / "web" / "dist"
     _need((dist / "index.html").exists(), "the SPA is not built (web/dist); run `make web`")
-    var = tmp_path_factory.mktemp("e2e-var")
     db = var / "anguan.db"
     shutil.copyfile(sqlite_template, db)
     port = _free_port()
@@ -71,6 +69,7 @@ def server(
         "ANGUAN_STORAGE__ROOT": str(files_root),
         "ANGUAN_WEB_DIST": str(dist),
         "ANGUAN_LOG_LEVEL": "WARNING",
+        **extra_env,
     }
     log = (var / "server.log").open("w")
     proc = subprocess.Popen(
@@ -84,11 +83,9 @@ def server(
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(base + "/api/health", timeout=1).status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
             if proc.poll() is not None:
                 raise RuntimeError("anguan serve exited: " + (var / "server.log").read_text())
             time.sleep(0.3)
@@ -102,6 +99,15 @@ def server(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(
+    sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`anguan serve` on a copy of the seeded demo database; yields its base URL."""
+    with running_server(sqlite_template, files_root, tmp_path_factory.mktemp("e2e-var")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,7 @@ catching up half an hour of history, so values, trends and alarms are live.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, _free_port, _need, shot
+from tests.e2e.conftest import running_server, shot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Anguan@2026"
@@ -36,52 +32,15 @@ def server(
     sqlite_template: Path, files_root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """`anguan serve` on a copy of the seeded demo database with the demo simulator running."""
-    dist = ROOT / "web" / "dist"
-    _need((dist / "index.html").exists(), "the SPA is not built (web/dist); run `make web`")
-    var = tmp_path_factory.mktemp("e2e-monitoring")
-    db = var / "anguan.db"
-    shutil.copyfile(sqlite_template, db)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ANGUAN_ENVIRONMENT": "test",
-        "ANGUAN_VAR_DIR": str(var),
-        "ANGUAN_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        "ANGUAN_STORAGE__ROOT": str(files_root),
-        "ANGUAN_WEB_DIST": str(dist),
-        "ANGUAN_LOG_LEVEL": "WARNING",
-        "ANGUAN_INGEST__SIMULATOR": "true",
-        "ANGUAN_INGEST__SIMULATOR_BACKFILL_S": str(BACKFILL_S),
-        "ANGUAN_INGEST__SIMULATOR_SPEED": "120",
-    }
-    log = (var / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "anguan.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(base + "/api/health", timeout=1).status_code == 200:
-                    break
-            if proc.poll() is not None:
-                raise RuntimeError("anguan serve exited: " + (var / "server.log").read_text())
-            time.sleep(0.3)
-        else:
-            raise RuntimeError("anguan serve did not answer /api/health in 60 s")
+    with running_server(
+        sqlite_template,
+        files_root,
+        tmp_path_factory.mktemp("e2e-monitoring"),
+        ANGUAN_INGEST__SIMULATOR="true",
+        ANGUAN_INGEST__SIMULATOR_BACKFILL_S=str(BACKFILL_S),
+        ANGUAN_INGEST__SIMULATOR_SPEED="120",
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @contextlib.contextmanager

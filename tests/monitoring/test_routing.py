@@ -27,7 +27,7 @@ from anguan.monitoring.routing import (
     seed_demo_routes,
 )
 from anguan.notify.models import Delivery, InboxItem, Message, Webhook
-from tests.notify.support import count, user_ids, wire
+from tests.notify.support import count, user_ids
 from tests.plant.support import Callers, ids_by_code
 
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -39,7 +39,6 @@ ROUTES = "/api/v1/monitoring/routes"
 async def plant(app: Any, frozen_clock: Clock) -> AsyncIterator[dict[str, Any]]:
     """Demo routes seeded, the clock frozen at T0; ids of sites, areas and users."""
     frozen_clock.freeze(T0)
-    wire(app)  # routers and message catalogues, as app.py will
     database: Database = app.state.database
     async with database.transaction() as session:
         # The demo seed may already have added them: either way the site ends with the three demo routes.
@@ -470,7 +469,7 @@ async def test_escalations_reach_webhooks_of_their_routes(plant: dict[str, Any],
 
 @pytest.fixture
 async def api(plant: dict[str, Any]) -> AsyncIterator[Callers]:
-    c = Callers(wire(plant["app"]))
+    c = Callers(plant["app"])
     yield c
     await c.aclose()
 

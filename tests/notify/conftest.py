@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from anguan.notify.channels import SecretBox
-from tests.notify.support import Receiver, wire
+from tests.notify.support import Receiver
 from tests.plant.support import Callers
 
 
 @pytest.fixture
 def napp(app: Any) -> Any:
-    """The `app` fixture (SQLite and PostgreSQL) with the notify and routing routers wired."""
-    return wire(app)
+    """The `app` fixture (SQLite and PostgreSQL); app.py wires the notify and routing routers."""
+    return app
 
 
 @pytest.fixture

@@ -9,31 +9,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from anguan.core.db import Database
-from anguan.core.i18n import register_messages
 from anguan.identity.models import User
-
-
-def wire(app: FastAPI) -> FastAPI:
-    """What app.py must wire for notify and alarm routing, applied here when the app does not do it yet."""
-    from anguan.identity.deps import current_actor
-    from anguan.monitoring import routing, routing_api
-    from anguan.notify import api as notify_api
-    from anguan.notify.locales import MESSAGES
-
-    register_messages(MESSAGES)
-    register_messages(routing.MESSAGES)
-    if getattr(app.state, "authenticate", None) is None:
-        app.state.authenticate = current_actor
-    paths = {getattr(r, "path", "") for r in app.router.routes}
-    if "/api/v1/notify/inbox" not in paths:
-        app.include_router(notify_api.router, prefix="/api/v1")
-    if "/api/v1/monitoring/routes" not in paths:
-        app.include_router(routing_api.router, prefix="/api/v1")
-    return app
 
 
 async def user_ids(database: Database) -> dict[str, int]:

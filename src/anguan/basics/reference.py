@@ -3,7 +3,7 @@
 Grades follow ../shared/docs/requirements.md: AQ 3064.2-2025 alarm codes are grade A (§2.10);
 the certificate kinds per work type are grade D (GB 30871-2022 §4.9 requires valid certificates
 for special-operation and special-equipment workers without listing them per work type); the
-staffing ratios are grade D placeholders to be confirmed against provincial rules, and every
+staffing ratios are grade D provisional defaults to be confirmed against provincial rules, and every
 enterprise can configure its own.
 """
 
@@ -55,7 +55,7 @@ WORK_CERTIFICATES_V1: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class StaffingRules:
-    """Compliance self-diagnosis thresholds for safety staffing. [D] placeholders, configurable."""
+    """Compliance self-diagnosis thresholds for safety staffing: [D] provisional defaults, configurable."""
 
     version: str
     # 专职安全生产管理人员: at least this share of employees, and never fewer than `safety_staff_min`.

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -638,10 +638,6 @@ class IngestPipeline:
                     await self.bus.dispatch(ValuesChanged(site_id=site_id, area_id=area_id, values=values))
 
     # ---------------------------------------------------------------- introspection
-
-    def point_ids(self) -> Iterable[int]:
-        """Ids of the loaded points."""
-        return self._points.keys()
 
     def queue_depth(self) -> int:
         """Submissions waiting for a commit."""
