@@ -2,6 +2,24 @@
 
 import re
 
+from anguan.basics.models import (
+    BasicsSetting,
+    Bypass,
+    Chemical,
+    Contractor,
+    Duty,
+    Equipment,
+    EquipmentCheck,
+    Interlock,
+    Licence,
+    Person,
+    PersonCertificate,
+    Process,
+    StartStop,
+    Supplier,
+    Training,
+    Visitor,
+)
 from anguan.core.db import Base
 from anguan.core.events import OutboxMessage
 from anguan.core.files import StoredFile
@@ -25,6 +43,22 @@ from anguan.notify.models import Message as NotifyMessage
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 
 __all__ = [
+    "BasicsSetting",
+    "Bypass",
+    "Chemical",
+    "Contractor",
+    "Duty",
+    "Equipment",
+    "EquipmentCheck",
+    "Interlock",
+    "Licence",
+    "Person",
+    "PersonCertificate",
+    "Process",
+    "StartStop",
+    "Supplier",
+    "Training",
+    "Visitor",
     "Alarm",
     "AlarmEvent",
     "AlarmRoute",

@@ -16,6 +16,7 @@ from anguan.basics.reference import (
     AQ3064_2_2025_CERT_CODES,
     REMINDERS_V1,
     EligibilityCodes,
+    QualificationRules,
     ReminderPolicy,
     StaffingRules,
 )
@@ -139,3 +140,97 @@ def staffing_findings(
             "registered_engineers", need_eng, registered_engineers, registered_engineers >= need_eng
         ),
     ]
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_number_valid(number: str) -> bool:
+    """GB 11643-1999 citizen identity number: 17 digits, a valid birth date (positions 7–14) and the
+    ISO 7064 MOD 11-2 check character (Σ digit × weight mod 11 → "10X98765432")."""
+    n = number.strip().upper()
+    if _ID.match(n) is None:
+        return False
+    try:
+        date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+    except ValueError:
+        return False
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(n[:17], _ID_WEIGHTS, strict=True)) % 11] == n[17]
+
+
+def mask_id_number(number: str) -> str:
+    """An identity number shown to callers without the PII permission: first 3 and last 4 kept."""
+    n = number.strip()
+    return n if len(n) <= 7 else n[:3] + "*" * (len(n) - 7) + n[-4:]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when that day does not exist (31 Jan + 1 →
+    28/29 Feb), so an interval never lands in the month after."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, d))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - 28 always exists
+
+
+def next_due(last_done: date | None, interval_months: int | None) -> date | None:
+    """The next periodic check after `last_done` (TSG/JJG intervals in EQUIPMENT_KINDS_V1), None when
+    either is unknown."""
+    if last_done is None or not interval_months:
+        return None
+    return add_months(last_done, interval_months)
+
+
+def flammability_problems(lel: float | None, uel: float | None) -> list[str]:
+    """Explosion limits (爆炸极限, % V/V): each in (0, 100], and LEL < UEL when both are known."""
+    out = []
+    for name, v in (("lel_pct", lel), ("uel_pct", uel)):
+        if v is not None and not (0 < v <= 100):
+            out.append(name)
+    if lel is not None and uel is not None and not out and lel >= uel:
+        out.append("uel_pct")
+    return out
+
+
+def ghs_valid(entry: str, classes: Mapping[str, tuple[str, str, tuple[str, ...]]]) -> bool:
+    """A GHS entry "class:category" whose class and category exist in GB 30000 (reference data)."""
+    cls, _, cat = entry.partition(":")
+    spec = classes.get(cls)
+    return spec is not None and cat in spec[2]
+
+
+@dataclass(frozen=True)
+class QualificationFinding:
+    """One person failing one qualification rule of the self-diagnosis."""
+
+    person_id: int
+    role: str
+    problem: Literal["education", "certificate"]
+    required: str
+
+
+def qualification_findings(
+    person_id: int,
+    roles: Iterable[str],
+    education_rank: int | None,
+    valid_certificate_kinds: Iterable[str],
+    rules: QualificationRules,
+) -> list[QualificationFinding]:
+    """Practitioners' qualification (诊断分级指南 category 6, direct-red 3): per key role, the minimum
+    education rank and one valid certificate of the required kinds. An unknown education fails."""
+    held = set(valid_certificate_kinds)
+    out = []
+    for role in sorted(set(roles)):
+        need_rank = rules.min_education.get(role)
+        if need_rank is not None and (education_rank is None or education_rank < need_rank):
+            out.append(QualificationFinding(person_id, role, "education", str(need_rank)))
+        kinds = rules.required_certificates.get(role)
+        if kinds and not (held & kinds):
+            out.append(QualificationFinding(person_id, role, "certificate", ",".join(sorted(kinds))))
+    return out

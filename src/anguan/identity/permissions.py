@@ -34,6 +34,12 @@ MON_SHELVE = "monitoring.shelve"
 MON_OOS = "monitoring.oos"
 MON_CONFIGURE = "monitoring.configure"
 NOTIFY_CONFIGURE = "notify.configure"
+BASICS_READ = "basics.read"
+BASICS_WRITE = "basics.write"
+BASICS_PII = "basics.pii"
+BASICS_CONFIGURE = "basics.configure"
+BYPASS_REQUEST = "basics.bypass.request"
+BYPASS_APPROVE = "basics.bypass.approve"
 
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
@@ -69,6 +75,20 @@ PERMISSIONS: tuple[Permission, ...] = (
         "Maintain notification channels and routes",
         None,
     ),
+    Permission(BASICS_READ, "basics", "查看安全基础信息", "View safety master data", None),
+    Permission(
+        BASICS_WRITE, "basics", "维护安全基础信息与导入", "Maintain and import safety master data", None
+    ),
+    Permission(BASICS_PII, "basics", "查看完整身份证号与电话", "See full ID numbers and phone numbers", None),
+    Permission(
+        BASICS_CONFIGURE,
+        "basics",
+        "设置提醒提前期与配置规则",
+        "Configure reminder lead times and staffing rules",
+        None,
+    ),
+    Permission(BYPASS_REQUEST, "basics", "申请/解除联锁旁路", "Request and remove interlock bypasses", None),
+    Permission(BYPASS_APPROVE, "basics", "审批联锁旁路", "Approve interlock bypasses", None),
 )
 
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
@@ -103,6 +123,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             MON_READ,
             MON_CONFIGURE,
             NOTIFY_CONFIGURE,
+            BASICS_READ,
         ),
     ),
     BuiltinRole(
@@ -130,6 +151,12 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             MON_OOS,
             MON_CONFIGURE,
             NOTIFY_CONFIGURE,
+            BASICS_READ,
+            BASICS_WRITE,
+            BASICS_PII,
+            BASICS_CONFIGURE,
+            BYPASS_REQUEST,
+            BYPASS_APPROVE,
         ),
     ),
     BuiltinRole(
@@ -137,9 +164,11 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "班组长",
         "Shift leader",
         None,
-        (PLANT_READ, FILES_WRITE, MON_READ, MON_OPERATE, MON_SHELVE, MON_OOS),
+        (PLANT_READ, FILES_WRITE, MON_READ, MON_OPERATE, MON_SHELVE, MON_OOS, BASICS_READ, BYPASS_REQUEST),
     ),
-    BuiltinRole("operator", "操作员", "Operator", None, (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE)),
-    BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE, MON_READ)),
+    BuiltinRole(
+        "operator", "操作员", "Operator", None, (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ)
+    ),
+    BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ)),
     BuiltinRole("contractor", "承包商", "Contractor", None, (PLANT_READ,)),
 )
