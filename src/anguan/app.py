@@ -14,6 +14,8 @@ from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
 from anguan import __version__
+from anguan.basics import register_api as basics_register_api
+from anguan.basics.locales import MESSAGES as BASICS_MESSAGES
 from anguan.core.config import Settings, get_settings
 from anguan.core.db import Database
 from anguan.core.errors import install_error_handlers
@@ -150,6 +152,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(MONITORING_MESSAGES)
     register_messages(NOTIFY_MESSAGES)
     register_messages(routing.MESSAGES)
+    register_messages(BASICS_MESSAGES)
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)
@@ -235,6 +238,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         monitoring_ingest_api.router,
         routing_api.router,
         notify_api.router,
+        basics_register_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)
