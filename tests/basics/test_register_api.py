@@ -122,7 +122,7 @@ async def test_system_fields_and_uniqueness(callers: Any) -> None:
 
 async def test_reference_checks(callers: Any) -> None:
     safety = await callers("safety")
-    site_id, areas = await _site_and_areas(safety)
+    _, areas = await _site_and_areas(safety)
     assert problems(
         await safety.post(
             f"{B}/r/equipment",
@@ -209,9 +209,9 @@ async def test_id_numbers_are_masked_without_pii_permission(callers: Any) -> Non
     row = SimpleNamespace(id_number="11010519491231002X", phone="13800138000")
     no_pii = SimpleNamespace(permissions=frozenset({"basics.write"}))
     body = {"id_number": "110***********002X", "phone": "*******8000", "position": "操作工"}
-    assert register_service._strip_masked(REGISTERS["people"], row, body, no_pii) == {"position": "操作工"}  # type: ignore[arg-type]
+    assert register_service._strip_masked(REGISTERS["people"], row, body, no_pii) == {"position": "操作工"}
     with_pii = SimpleNamespace(permissions=frozenset({"basics.write", "basics.pii"}))
-    assert register_service._strip_masked(REGISTERS["people"], row, body, with_pii) == body  # type: ignore[arg-type]
+    assert register_service._strip_masked(REGISTERS["people"], row, body, with_pii) == body
 
 
 @pytest.mark.parametrize(
