@@ -38,6 +38,7 @@ class Refs:
         self.actor = actor
         self._rows: dict[str, dict[int, Any]] = {}
         self._visible: dict[str, set[int] | None] = {}
+        self._index: dict[str, dict[tuple[int | None, str], int]] = {}
 
     async def rows(self, kind: str) -> dict[int, Any]:
         """All rows of a referenced table by id (master data is small: thousands, not millions)."""
@@ -90,16 +91,19 @@ class Refs:
         return None if row is None else str(getattr(row, REF_KEYS[kind]))
 
     async def resolve(self, kind: str, key: str, site_id: int | None = None) -> int | None:
-        """The id of the row with this natural key (areas: within `site_id`)."""
-        attr = REF_KEYS[kind]
-        wanted = key.strip().upper() if kind in ("contractor", "person") else key.strip()
-        for row in (await self.rows(kind)).values():
-            value = str(getattr(row, attr))
-            if kind in ("contractor", "person"):
-                value = value.upper()
-            if value == wanted and (kind != "area" or site_id is None or row.site_id == site_id):
-                return int(row.id)
-        return None
+        """The id of the row with this natural key (areas: within `site_id`; USCC and ID numbers
+        compare case-insensitively)."""
+        if kind not in self._index:
+            attr = REF_KEYS[kind]
+            index: dict[tuple[int | None, str], int] = {}
+            for row in (await self.rows(kind)).values():
+                value = str(getattr(row, attr)).strip().upper()
+                if kind == "area":
+                    index.setdefault((row.site_id, value), row.id)
+                index.setdefault((None, value), row.id)
+            self._index[kind] = index
+        scope = site_id if kind == "area" else None
+        return self._index[kind].get((scope, key.strip().upper()))
 
     async def problem(self, f: Field, ref_id: int, values: dict[str, Any]) -> str | None:
         """Why a referenced id may not be used here (None: it may)."""
