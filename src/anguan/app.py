@@ -14,8 +14,13 @@ from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
 from anguan import __version__
+from anguan.basics import bypass_service as basics_bypass
+from anguan.basics import ops_api as basics_ops_api
 from anguan.basics import register_api as basics_register_api
+from anguan.basics import reminders as basics_reminders
+from anguan.basics.events import BypassChanged, BypassOverdue
 from anguan.basics.locales import MESSAGES as BASICS_MESSAGES
+from anguan.basics.ops_locales import MESSAGES as BASICS_OPS_MESSAGES
 from anguan.core.config import Settings, get_settings
 from anguan.core.db import Database
 from anguan.core.errors import install_error_handlers
@@ -64,7 +69,7 @@ def register_handlers(bus: EventBus, hub: RealtimeHub, database: Database) -> No
     hub.register_topic("monitoring", P.MON_READ)
     # Personal notifications: the hub delivers an event scoped {"user_id": id} to that user only.
     hub.register_topic("notify", "")
-    for event_type in (AlarmRaised, AlarmCleared):
+    for event_type in (AlarmRaised, AlarmCleared, BypassChanged, BypassOverdue):
         bus.register_type(event_type)
 
     async def notify_alarm_raised(event: DomainEvent) -> None:
@@ -131,6 +136,15 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
 
     scheduler.add("monitoring.escalate", 10.0, escalate, probe=routing.escalation_pending)
     scheduler.add("notify.webhooks", 5.0, webhooks, probe=notify_service.webhooks_due)
+
+    async def bypass_overdue(session):  # type: ignore[no-untyped-def]
+        return await basics_bypass.job_check_bypasses(session, bus)
+
+    async def due_reminders(session):  # type: ignore[no-untyped-def]
+        return await basics_reminders.job_send_reminders(session, bus, settings.site_timezone)
+
+    scheduler.add("basics.bypass_overdue", 30.0, bypass_overdue, probe=basics_bypass.overdue_pending)
+    scheduler.add("basics.reminders", 3600.0, due_reminders)
     return scheduler
 
 
@@ -153,6 +167,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(NOTIFY_MESSAGES)
     register_messages(routing.MESSAGES)
     register_messages(BASICS_MESSAGES)
+    register_messages(BASICS_OPS_MESSAGES)
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)
@@ -239,6 +254,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         routing_api.router,
         notify_api.router,
         basics_register_api.router,
+        basics_ops_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

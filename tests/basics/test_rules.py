@@ -157,3 +157,196 @@ def test_staffing_self_diagnosis(
     f = {x.item: x for x in staffing_findings(employees, staff, engineers, STAFFING_V1)}
     assert (f["safety_staff"].required, f["safety_staff"].ok) == (need_staff, staff_ok)
     assert (f["registered_engineers"].required, f["registered_engineers"].ok) == (need_eng, eng_ok)
+
+
+# ------------------------------------------------------------------ appended: reminders, eligibility
+# combination, contractor admission (安全生产法 Art. 49), induction (安全培训规定 Art. 13)
+
+from anguan.basics.reference import INDUCTION_LEVELS_V1  # noqa: E402
+from anguan.basics.rules import (  # noqa: E402
+    ContractorStanding,
+    Due,
+    certificate_valid,
+    contractor_admission,
+    holder_id_number,
+    induction_missing,
+    lead_days_valid,
+    reminder_severity,
+    work_eligibility,
+)
+
+
+@pytest.mark.parametrize(
+    ("due", "severity"),
+    [
+        (Due("expired", -1, 0), "urgent"),
+        (Due("due", 0, 7), "high"),
+        (Due("due", 7, 7), "high"),
+        (Due("due", 8, 30), "medium"),
+        (Due("due", 30, 30), "medium"),
+        (Due("due", 31, 90), "low"),
+        (Due("due", 90, 90), "low"),
+        (Due("valid", 91, None), None),
+        (Due("due", 10, 14), "medium"),  # an enterprise tier between the reference ones
+        (Due("due", 3, 3), "high"),
+    ],
+    ids=lambda v: repr(v) if not isinstance(v, Due) else f"{v.status}-{v.tier}",
+)
+def test_reminder_severity_by_tier(due: Due, severity: str | None) -> None:
+    assert reminder_severity(due) == severity
+
+
+@pytest.mark.parametrize(
+    ("days", "ok"),
+    [
+        ([90, 30, 7], True),
+        ([1], True),
+        ([3650, 1000, 100, 10, 1], True),  # five tiers, both bounds
+        ([], False),
+        ([6, 5, 4, 3, 2, 1], False),  # six tiers
+        ([30, 90], False),
+        ([30, 30], False),
+        ([0], False),
+        ([3651], False),
+        ([True], False),
+    ],
+)
+def test_lead_days_valid(days: list[int], ok: bool) -> None:
+    assert lead_days_valid(days) is ok
+
+
+@pytest.mark.parametrize(
+    ("printed", "own", "held_as"),
+    [
+        (None, ID, ID),  # nothing printed: the person's own
+        ("", ID, ID),
+        ("  ", ID, ID),
+        ("13010219900101123x", ID, "13010219900101123X"),  # normalised
+        ("130102199202022345", ID, "130102199202022345"),
+    ],
+)
+def test_holder_id_number(printed: str | None, own: str, held_as: str) -> None:
+    assert holder_id_number(printed, own) == held_as
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "revoked", "ok"),
+    [
+        (TODAY, TODAY, False, True),
+        (TODAY + timedelta(days=1), TODAY + timedelta(days=9), False, False),
+        (TODAY - timedelta(days=9), TODAY - timedelta(days=1), False, False),
+        (TODAY, TODAY, True, False),
+    ],
+)
+def test_certificate_valid(valid_from: date, valid_until: date, revoked: bool, ok: bool) -> None:
+    assert certificate_valid(valid_from, valid_until, revoked, TODAY) is ok
+
+
+@pytest.mark.parametrize(
+    ("standing", "reasons"),
+    [
+        (ContractorStanding("approved", TODAY, None), []),  # qualification valid through today
+        (ContractorStanding("approved", TODAY, TODAY), []),
+        (
+            ContractorStanding("approved", TODAY - timedelta(days=1), None),
+            ["contractor_qualification_expired"],
+        ),
+        (ContractorStanding("approved", None, None), ["contractor_qualification_expired"]),  # none recorded
+        (
+            ContractorStanding("approved", TODAY, TODAY - timedelta(days=1)),
+            ["contractor_qualification_expired"],
+        ),  # safety licence lapsed
+        (ContractorStanding("suspended", TODAY, None), ["contractor_not_approved"]),
+        (ContractorStanding("blacklisted", TODAY, None), ["contractor_not_approved"]),
+        (
+            ContractorStanding("missing", None, None),
+            ["contractor_not_approved", "contractor_qualification_expired"],
+        ),
+    ],
+    ids=lambda v: repr(v) if not isinstance(v, ContractorStanding) else v.status,
+)
+def test_contractor_admission_art49(standing: ContractorStanding, reasons: list[str]) -> None:
+    assert [c.reason for c in contractor_admission(standing, TODAY) if not c.ok] == reasons
+
+
+GOOD_CERT = cert(date(2021, 1, 1), date(2033, 1, 1))
+APPROVED = ContractorStanding("approved", TODAY, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("active", "contractor", "certs", "ok", "reason", "code", "checks"),
+    [
+        (True, None, [GOOD_CERT], True, None, None, ["person_active", "certificate"]),
+        (False, None, [GOOD_CERT], False, "person_inactive", None, ["person_active", "certificate"]),
+        (
+            False,
+            None,
+            [],
+            False,
+            "person_inactive",
+            "5/50",
+            ["person_active", "certificate"],
+        ),  # first failure
+        (
+            True,
+            APPROVED,
+            [GOOD_CERT],
+            True,
+            None,
+            None,
+            ["person_active", "contractor_approved", "contractor_qualification", "certificate"],
+        ),
+        (
+            True,
+            ContractorStanding("suspended", TODAY, None),
+            [GOOD_CERT],
+            False,
+            "contractor_not_approved",
+            None,
+            ["person_active", "contractor_approved", "contractor_qualification", "certificate"],
+        ),
+        (
+            True,
+            APPROVED,
+            [cert(date(2021, 1, 1), TODAY - timedelta(days=1))],
+            False,
+            "expired",
+            "5/51",
+            ["person_active", "contractor_approved", "contractor_qualification", "certificate"],
+        ),
+    ],
+)
+def test_work_eligibility_gb30871_4_9(
+    active: bool,
+    contractor: ContractorStanding | None,
+    certs: list[Certificate],
+    ok: bool,
+    reason: str | None,
+    code: str | None,
+    checks: list[str],
+) -> None:
+    e = work_eligibility(active, contractor, ID, certs, WELD, TODAY)
+    assert (e.ok, e.reason, e.alarm_code) == (ok, reason, code)
+    assert [c.check for c in e.checks] == checks
+
+
+def test_work_eligibility_compares_normalised_id_numbers() -> None:
+    lower = "13010219900101123x"
+    e = work_eligibility(
+        True, None, lower, [cert(date(2021, 1, 1), TODAY, holder=lower.upper())], WELD, TODAY
+    )
+    assert e.ok
+
+
+@pytest.mark.parametrize(
+    ("passed", "missing"),
+    [
+        ({"company", "workshop", "team"}, []),
+        ({"company", "workshop", "team", "annual"}, []),
+        ({"company", "team"}, ["workshop"]),
+        (set(), list(INDUCTION_LEVELS_V1)),
+        ({"annual", "special"}, ["company", "workshop", "team"]),
+    ],
+)
+def test_three_level_induction_art13(passed: set[str], missing: list[str]) -> None:
+    assert induction_missing(passed) == missing

@@ -243,3 +243,32 @@ async def test_openapi_ids_and_declared_errors(client: Any):
     assert area["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     drawing = spec["paths"]["/api/v1/plant/sites/{site_id}/drawing"]["put"]["responses"]
     assert "common.payload_too_large" in drawing["413"]["description"]
+
+
+def test_every_basics_code_has_both_messages():
+    """Codes the basics module raises, reports per field or per import row are catalogued in both languages."""
+    from anguan.app import create_app  # registers the module catalogues
+    from anguan.core import excel
+
+    create_app(settings_for(Path("/nonexistent"), "sqlite+aiosqlite:///:memory:"))
+    # A code as an error's, a field problem's or a cell error's code, or returned as a problem code.
+    errors = "NotFound|Forbidden|Conflict|Unprocessable|BadRequest|PayloadTooLarge|Locked|FieldProblem|_Bad"
+    literal = re.compile(
+        rf"""(?:(?:{errors})\(\s*(?:[^()"]*?,\s*|"[a-z_]+",\s*)?|return\s+)"(basics\.[a-z_]+)"""
+    )
+    codes: set[str] = set()
+    for path in (SRC / "basics").glob("*.py"):
+        if path.name.endswith("locales.py"):
+            continue
+        codes |= set(literal.findall(path.read_text(encoding="utf-8")))
+    prefixed = re.compile(r"""f"\{prefix\}\.([a-z_]+)\"""")
+    codes |= {f"basics.{c}" for c in prefixed.findall(Path(excel.__file__).read_text(encoding="utf-8"))}
+    assert {
+        "basics.invalid_cas",
+        "basics.import_bad_date",
+        "basics.duplicate_in_file",
+    } <= codes  # the scan works
+    for code in sorted(codes):
+        assert has_message(code), code
+        zh, en = translate(code, "zh-CN"), translate(code, "en-US")
+        assert zh != en and zh != code and en != code, code

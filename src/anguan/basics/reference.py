@@ -524,3 +524,46 @@ EQUIPMENT_KINDS_V1: tuple[EquipmentKind, ...] = (
     EquipmentKind("other", "其他设备", "Other equipment", "inspection", 12, False),
 )
 EQUIPMENT_KINDS = {k.code: k for k in EQUIPMENT_KINDS_V1}
+
+
+# --------------------------------------------------------------------------- reminders, bypasses, people
+# (appended for the reminder centre, the bypass workflow, eligibility and the self-diagnosis)
+
+# Bounds of the enterprise-configurable reminder lead times (days before a due date, largest first).
+REMINDER_LEAD_DAYS_MAX = 3650
+REMINDER_TIERS_MAX = 5
+
+
+@dataclass(frozen=True)
+class ReminderSeverityTable:
+    """Notification severity of a reminder tier: expired is urgent; a tier of at most `days` days gets
+    the first matching severity; anything further away gets `beyond`."""
+
+    version: str
+    tiers: tuple[tuple[int, str], ...]  # (max days, severity), ascending days
+    expired: str
+    beyond: str
+
+
+# [D] With the default lead times 90/30/7: 7 → high, 30 → medium, 90 → low, expired → urgent.
+REMINDER_SEVERITY_V1 = ReminderSeverityTable(
+    version="anguan-reminder-severity/v1",
+    tiers=((7, "high"), (30, "medium")),
+    expired="urgent",
+    beyond="low",
+)
+
+# What a reminder is about (DueField.what, the equipment kind's check, and overdue bypasses).
+REMINDER_KINDS_V1: dict[str, tuple[str, str]] = {
+    "expiry": ("有效期到期", "Expiry"),
+    "review": ("复审/复评", "Review or periodic update"),
+    "inspection": ("定期检验", "Periodic inspection"),
+    "calibration": ("校验", "Calibration"),
+    "replacement": ("更换", "Replacement"),
+    "proof_test": ("功能测试", "Proof test"),
+    "bypass": ("联锁旁路超期", "Interlock bypass past its approval"),
+}
+
+# 三级安全教育: [A] 生产经营单位安全培训规定 (原国家安全监管总局令第3号, 2015 修正) Art. 13 — company,
+# workshop and team level induction before a new worker takes up the post (Training.kind codes).
+INDUCTION_LEVELS_V1: tuple[str, ...] = ("company", "workshop", "team")

@@ -28,6 +28,7 @@ from anguan.basics.schemas import (
     RegisterMeta,
     RowOut,
 )
+from anguan.basics.settings_service import reminder_policy
 from anguan.core.db import MAX_ID
 from anguan.core.errors import (
     Conflict,
@@ -210,7 +211,7 @@ async def import_rows(
 
 
 async def _out(session: AsyncSession, actor: Actor, reg: Register, row: Any) -> RowOut:
-    policy = await svc.reminder_policy(session)
+    policy = await reminder_policy(session)
     return await svc.row_out(reg, row, Refs(session, actor), actor, xl.today_local(), policy)
 
 

@@ -13,13 +13,13 @@ from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics import rules
-from anguan.basics.models import BasicsSetting
-from anguan.basics.reference import LICENCE_TYPES, REMINDERS_V1, ReminderPolicy
+from anguan.basics.reference import LICENCE_TYPES, ReminderPolicy
 from anguan.basics.refs import Refs, ref_fields
 from anguan.basics.registers import REF_REGISTERS, REGISTERS
 from anguan.basics.registry import Field, FieldProblem, Register
 from anguan.basics.schemas import CompletenessItem, CompletenessOut, DueOut, RowOut, TypeCount
 from anguan.basics.scope import visible_clause
+from anguan.basics.settings_service import reminder_policy
 from anguan.basics.values import clean, json_value
 from anguan.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from anguan.core.files import StoredFile
@@ -28,8 +28,6 @@ from anguan.core.pagination import PageParams
 from anguan.core.timeline import AuditActor, record
 from anguan.identity import permissions as P
 from anguan.identity.schemas import Actor
-
-REMINDER_KEY = "reminder_lead_days"
 
 
 def register(name: str) -> Register:
@@ -43,16 +41,6 @@ def register(name: str) -> Register:
 def who(actor: Actor) -> AuditActor:
     """The audit identity of a caller."""
     return AuditActor(actor.user_id, actor.username, actor.ip)
-
-
-async def reminder_policy(session: AsyncSession) -> ReminderPolicy:
-    """The enterprise's reminder lead times (basics_setting), else REMINDERS_V1."""
-    row = await session.get(BasicsSetting, REMINDER_KEY)
-    if row is None or not row.value:
-        return REMINDERS_V1
-    return ReminderPolicy(
-        version=f"{REMINDERS_V1.version}+custom", lead_days=tuple(int(d) for d in row.value)
-    )
 
 
 def problems_error(problems: Sequence[FieldProblem], locale: str) -> Unprocessable:

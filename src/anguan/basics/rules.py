@@ -14,10 +14,15 @@ from typing import Literal
 
 from anguan.basics.reference import (
     AQ3064_2_2025_CERT_CODES,
+    INDUCTION_LEVELS_V1,
+    REMINDER_LEAD_DAYS_MAX,
+    REMINDER_SEVERITY_V1,
+    REMINDER_TIERS_MAX,
     REMINDERS_V1,
     EligibilityCodes,
     QualificationRules,
     ReminderPolicy,
+    ReminderSeverityTable,
     StaffingRules,
 )
 
@@ -234,3 +239,114 @@ def qualification_findings(
         if kinds and not (held & kinds):
             out.append(QualificationFinding(person_id, role, "certificate", ",".join(sorted(kinds))))
     return out
+
+
+# --------------------------------------------------------------------------- appended: reminders,
+# eligibility combination, contractor admission, induction
+
+
+def reminder_severity(due: Due, table: ReminderSeverityTable = REMINDER_SEVERITY_V1) -> str | None:
+    """Notification severity of a reminder (reference table, grade D): expired → urgent, then by the
+    tier reached (7 → high, 30 → medium, beyond → low); None while no tier is reached."""
+    if due.status == "expired":
+        return table.expired
+    if due.tier is None:
+        return None
+    for days, severity in table.tiers:
+        if due.tier <= days:
+            return severity
+    return table.beyond
+
+
+def lead_days_valid(days: Sequence[int]) -> bool:
+    """Enterprise reminder lead times: 1–REMINDER_TIERS_MAX values, each 1–REMINDER_LEAD_DAYS_MAX days,
+    strictly decreasing (the largest lead first, as ReminderPolicy lists them)."""
+    if not 1 <= len(days) <= REMINDER_TIERS_MAX:
+        return False
+    if any(isinstance(d, bool) or not 1 <= d <= REMINDER_LEAD_DAYS_MAX for d in days):
+        return False
+    return all(days[i] > days[i + 1] for i in range(len(days) - 1))
+
+
+def holder_id_number(printed: str | None, person_id_number: str) -> str:
+    """The identity number a certificate is held under: the one printed on it, else the person's own
+    (AQ 3064.2-2025 5.9.7: 5/52 compares the certificate's holder with the person). Normalised."""
+    n = printed.strip().upper() if printed and printed.strip() else person_id_number
+    return n.strip().upper()
+
+
+def certificate_valid(valid_from: date, valid_until: date, revoked: bool, on: date) -> bool:
+    """A certificate is valid from its first through its last day, unless revoked (GB 30871-2022 §4.9)."""
+    return not revoked and valid_from <= on <= valid_until
+
+
+@dataclass(frozen=True)
+class ContractorStanding:
+    """What the admission rule needs of a contractor company ("missing" status: no company linked)."""
+
+    status: str
+    qualification_valid_until: date | None
+    safety_licence_valid_until: date | None
+
+
+@dataclass(frozen=True)
+class EligibilityCheck:
+    """One step of the eligibility answer."""
+
+    check: str
+    ok: bool
+    reason: str | None = None
+
+
+def contractor_admission(contractor: ContractorStanding, on: date) -> list[EligibilityCheck]:
+    """安全生产法 (2021) Art. 49: no work for a contractor lacking safety conditions or qualification —
+    the company is approved (not suspended, blacklisted or missing), its qualification (资质) is recorded
+    and valid on `on`, and its safety licence (安全生产许可证), when one is recorded, is valid on `on`."""
+    approved = contractor.status == "approved"
+    q = contractor.qualification_valid_until
+    lic = contractor.safety_licence_valid_until
+    qualified = q is not None and on <= q and (lic is None or on <= lic)
+    return [
+        EligibilityCheck("contractor_approved", approved, None if approved else "contractor_not_approved"),
+        EligibilityCheck(
+            "contractor_qualification", qualified, None if qualified else "contractor_qualification_expired"
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class WorkEligibility:
+    """The combined answer: ok when every check passes; `reason` is the first failing check's."""
+
+    ok: bool
+    reason: str | None
+    alarm_code: str | None
+    checks: tuple[EligibilityCheck, ...]
+
+
+def work_eligibility(
+    person_active: bool,
+    contractor: ContractorStanding | None,
+    person_id_number: str,
+    certificates: Iterable[Certificate],
+    accepted_kinds: frozenset[str],
+    on: date,
+    codes: EligibilityCodes = AQ3064_2_2025_CERT_CODES,
+) -> WorkEligibility:
+    """GB 30871-2022 §4.9 with AQ 3064.2-2025 5.9.7: an active person, for a contractor worker an
+    admitted contractor (安全生产法 Art. 49), and a valid own certificate of an accepted kind. Every check
+    is reported; the AQ 3064.2 alarm code (5/50–5/52) comes from the certificate check alone."""
+    checks = [EligibilityCheck("person_active", person_active, None if person_active else "person_inactive")]
+    if contractor is not None:
+        checks += contractor_admission(contractor, on)
+    cert = eligibility(person_id_number.strip().upper(), certificates, accepted_kinds, on, codes)
+    checks.append(EligibilityCheck("certificate", cert.ok, cert.reason))
+    failed = next((c for c in checks if not c.ok), None)
+    return WorkEligibility(failed is None, failed.reason if failed else None, cert.alarm_code, tuple(checks))
+
+
+def induction_missing(passed_kinds: Iterable[str], levels: Sequence[str] = INDUCTION_LEVELS_V1) -> list[str]:
+    """生产经营单位安全培训规定 Art. 13: the induction levels (厂级/车间级/班组级) without a passed
+    training record, in the regulation's order."""
+    passed = set(passed_kinds)
+    return [level for level in levels if level not in passed]
