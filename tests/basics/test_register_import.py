@@ -100,7 +100,7 @@ ROWS: list[list[Any]] = [
     ["导入丙烷", "74-98-6", "flam_gas:1", "等离子", 2.1, 9.5, None, None],  # row 4: unknown state
     ["导入甲烷", "74-82-8", None, "gas", None, None, None, None],  # row 5: duplicates row 2
     ["导入丁烷", "106-97-8", "flam_gas:9", "gas", 1.8, 8.4, "2025-02-30", "可能"],  # row 6: three bad cells
-    ["导入氢", "1333-74-0", None, "gas", 4.0, 75.0, None, None],  # row 7 ok
+    ["导入乙炔", "74-86-2", None, "gas", 2.5, 80.0, None, None],  # row 7 ok
 ]
 
 
@@ -167,7 +167,7 @@ async def test_export_then_import_updates_in_place(callers: Any) -> None:
     await upload(
         safety,
         "chemicals",
-        sheet(["品名 Name", "CAS号 CAS number"], [["往返甲苯", "108-88-3"]]),
+        sheet(["品名 Name", "CAS号 CAS number"], [["往返乙苯", "100-41-4"]]),
         "valid_only",
     )
     r = await safety.get(f"{B}/r/chemicals/export.xlsx", params={"q": "往返"})
@@ -183,7 +183,7 @@ async def test_export_then_import_updates_in_place(callers: Any) -> None:
     assert (report["created"], report["updated"], report["errors"]) == (0, 1, [])
     assert await total(safety, "chemicals") == before
     item = (await safety.get(f"{B}/r/chemicals", params={"q": "往返"})).json()["items"][0]
-    assert item["values"]["flash_point_c"] == 4.4 and item["values"]["cas"] == "108-88-3"
+    assert item["values"]["flash_point_c"] == 4.4 and item["values"]["cas"] == "100-41-4"
 
 
 async def test_import_needs_write_permission(callers: Any) -> None:

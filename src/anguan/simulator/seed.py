@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anguan.basics.seed import seed_basics
 from anguan.core.files import LocalFileStore
 from anguan.identity import repository as identity_repo
 from anguan.identity.models import DataScope, User, UserRole
@@ -159,6 +162,7 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
         session.add(DataScope(user_id=user.id, kind=kind, ref_id=ref))
     await session.flush()
     counts = await seed_monitoring(session)
+    counts |= await seed_basics(session, files, datetime.now(ZoneInfo(site.timezone)).date())
     return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS), **counts}
 
 
