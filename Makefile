@@ -64,6 +64,7 @@ bench: venv web
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/early_warning.py
+	$(BIN)/python bench/basics.py --pg
 
 clean:
 	rm -rf var test-output web/dist
