@@ -264,6 +264,489 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/basics/bypasses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Bypasses
+         * @description Bypasses of the interlocks within the caller's scope (sort: id, status, requested_until,
+         *     approved_until, created_at).
+         */
+        get: operations["basics-list_bypasses"];
+        put?: never;
+        /**
+         * Request Bypass
+         * @description Request a bypass of an in-service interlock until a future time.
+         */
+        post: operations["basics-request_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Bypasses
+         * @description The caller's bypasses as an xlsx workbook (bilingual headers, plant-local times).
+         */
+        get: operations["basics-export_bypasses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bypass
+         * @description One bypass.
+         */
+        get: operations["basics-get_bypass"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Bypass
+         * @description Put an approved bypass in place (before its approval ends): the interlock is bypassed.
+         */
+        post: operations["basics-apply_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Bypass
+         * @description Approve a requested bypass until a time (not after the requested end; not one's own).
+         */
+        post: operations["basics-approve_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Bypass
+         * @description Withdraw a requested or approved bypass that was never applied.
+         */
+        post: operations["basics-cancel_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Bypass
+         * @description Refuse a requested bypass, with the reason.
+         */
+        post: operations["basics-reject_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove Bypass
+         * @description End an active bypass: the interlock is back in service.
+         */
+        post: operations["basics-remove_bypass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/bypasses/{bypass_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bypass Timeline
+         * @description Who moved the bypass from which state to which, oldest first.
+         */
+        get: operations["basics-bypass_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completeness
+         * @description Completeness report: rows missing key information, per register and per licence type.
+         */
+        get: operations["basics-completeness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/diagnosis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run Diagnosis
+         * @description Compliance self-diagnosis: safety staffing, key-role qualifications, three-level induction.
+         */
+        get: operations["basics-run_diagnosis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Eligibility
+         * @description May this person do this work at `at` (default now; the plant date counts; a time without
+         *     offset is plant-local)? Every check is listed; the first failing one gives `reason`.
+         */
+        get: operations["basics-eligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/eligibility/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Eligibility Batch
+         * @description The same answer for up to 200 people, in the order asked (unknown people: person_not_found).
+         */
+        post: operations["basics-eligibility_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rows
+         * @description One page of a register within the caller's data scope.
+         */
+        get: operations["basics-list_rows"];
+        put?: never;
+        /**
+         * Create Row
+         * @description Add a row.
+         */
+        post: operations["basics-create_row"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export
+         * @description The filtered list as a sheet the import reads back.
+         */
+        get: operations["basics-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Rows
+         * @description Check a sheet and, by mode, write nothing, everything or nothing, or only the valid rows.
+         */
+        post: operations["basics-import_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template
+         * @description An empty import sheet with bilingual headers and a notes sheet.
+         */
+        get: operations["basics-template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}/{row_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Row
+         * @description One row.
+         */
+        get: operations["basics-get_row"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Row
+         * @description Delete a row nothing refers to.
+         */
+        delete: operations["basics-delete_row"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Row
+         * @description Change some fields of a row.
+         */
+        patch: operations["basics-update_row"];
+        trace?: never;
+    };
+    "/api/v1/basics/r/{register}/{row_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description An attachment linked to a row the caller may read.
+         */
+        get: operations["basics-download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/registers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registers
+         * @description Every register with its fields, choices and due dates.
+         */
+        get: operations["basics-registers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reminders
+         * @description Due and expired dates of the caller's registers and overdue bypasses: expired first, then
+         *     by days left (`within_days` keeps items due within that many days, and every expired one).
+         */
+        get: operations["basics-list_reminders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/reminders/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reminder Summary
+         * @description Counts of due and expired reminders per register.
+         */
+        get: operations["basics-reminder_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/basics/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Settings
+         * @description Reminder lead times and staffing thresholds in force, with the reference defaults.
+         */
+        get: operations["basics-get_settings"];
+        /**
+         * Put Settings
+         * @description Replace the reminder lead times and staffing thresholds (audited).
+         */
+        put: operations["basics-put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files": {
         parameters: {
             query?: never;
@@ -1790,6 +2273,11 @@ export interface components {
             /** Value */
             value: number | null;
         };
+        /** Body_basics-import_rows */
+        "Body_basics-import_rows": {
+            /** File */
+            file: string;
+        };
         /** Body_monitoring-points_import */
         "Body_monitoring-points_import": {
             /** File */
@@ -1840,6 +2328,100 @@ export interface components {
             /** Id */
             id: number;
         };
+        /** BypassApproveIn */
+        BypassApproveIn: {
+            /**
+             * Approved Until
+             * Format: date-time
+             */
+            approved_until: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** BypassIn */
+        BypassIn: {
+            /** Interlock Id */
+            interlock_id: number;
+            /** Measures */
+            measures: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested Until
+             * Format: date-time
+             */
+            requested_until: string;
+        };
+        /** BypassNoteIn */
+        BypassNoteIn: {
+            /** Note */
+            note?: string | null;
+        };
+        /** BypassOut */
+        BypassOut: {
+            /** Applied At */
+            applied_at: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /** Approved By */
+            approved_by: number | null;
+            /** Approved By Name */
+            approved_by_name: string | null;
+            /** Approved Until */
+            approved_until: string | null;
+            /** Area Id */
+            area_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Interlock Id */
+            interlock_id: number;
+            /** Interlock Name */
+            interlock_name: string;
+            /** Interlock Status */
+            interlock_status: string;
+            /** Interlock Tag */
+            interlock_tag: string;
+            /** Measures */
+            measures: string | null;
+            /** Note */
+            note: string | null;
+            /** Overdue Alarmed At */
+            overdue_alarmed_at: string | null;
+            /** Reason */
+            reason: string;
+            /** Removed At */
+            removed_at: string | null;
+            /** Removed By Name */
+            removed_by_name: string | null;
+            /** Requested By */
+            requested_by: number | null;
+            /** Requested By Name */
+            requested_by_name: string | null;
+            /**
+             * Requested Until
+             * Format: date-time
+             */
+            requested_until: string;
+            /** Site Id */
+            site_id: number;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** BypassRejectIn */
+        BypassRejectIn: {
+            /** Note */
+            note: string;
+        };
         /** ChainOut */
         ChainOut: {
             /** Checked */
@@ -1866,6 +2448,32 @@ export interface components {
         CommentIn: {
             /** Text */
             text: string;
+        };
+        /** CompletenessItem */
+        CompletenessItem: {
+            /** Id */
+            id: number;
+            /** Missing */
+            missing: string[];
+            /** Title */
+            title: string;
+        };
+        /** CompletenessOut */
+        CompletenessOut: {
+            /** By Type */
+            by_type: components["schemas"]["TypeCount"][];
+            /** En */
+            en: string;
+            /** Incomplete */
+            incomplete: number;
+            /** Items */
+            items: components["schemas"]["CompletenessItem"][];
+            /** Register */
+            register: string;
+            /** Total */
+            total: number;
+            /** Zh */
+            zh: string;
         };
         /** ConsoleKpi */
         ConsoleKpi: {
@@ -1983,6 +2591,143 @@ export interface components {
             /** Parent Id */
             parent_id?: number | null;
         };
+        /** DiagnosisOut */
+        DiagnosisOut: {
+            /** Induction */
+            induction: components["schemas"]["InductionFindingOut"][];
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** Qualifications */
+            qualifications: components["schemas"]["QualificationFindingOut"][];
+            /** Rules Version */
+            rules_version: string;
+            /** Staffing */
+            staffing: components["schemas"]["StaffingFindingOut"][];
+            summary: components["schemas"]["DiagnosisSummary"];
+        };
+        /** DiagnosisSummary */
+        DiagnosisSummary: {
+            /** Employees */
+            employees: number;
+            /** Induction Incomplete */
+            induction_incomplete: number;
+            /** People With Qualification Findings */
+            people_with_qualification_findings: number;
+            /** Qualification Findings */
+            qualification_findings: number;
+            /** Registered Engineers */
+            registered_engineers: number;
+            /** Safety Staff */
+            safety_staff: number;
+            /** Staffing Failed */
+            staffing_failed: number;
+        };
+        /** DueFieldMeta */
+        DueFieldMeta: {
+            /** Field */
+            field: string;
+            /** What */
+            what: string;
+        };
+        /** DueOut */
+        DueOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Days Left */
+            days_left: number;
+            /** Field */
+            field: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "valid" | "due" | "expired";
+            /** Tier */
+            tier: number | null;
+            /** What */
+            what: string;
+        };
+        /** EligibilityBatchIn */
+        EligibilityBatchIn: {
+            /** At */
+            at?: string | null;
+            /** Person Ids */
+            person_ids: number[];
+            /** Work Type */
+            work_type: string;
+        };
+        /** EligibilityCertificate */
+        EligibilityCertificate: {
+            /** Holder Matches */
+            holder_matches: boolean;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string;
+            /** Revoked */
+            revoked: boolean;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
+        /** EligibilityCheckOut */
+        EligibilityCheckOut: {
+            /** Check */
+            check: string;
+            /** Ok */
+            ok: boolean;
+            /** Reason */
+            reason: string | null;
+        };
+        /** EligibilityOut */
+        EligibilityOut: {
+            /** Accepted Kinds */
+            accepted_kinds: string[];
+            /** Alarm Code */
+            alarm_code: string | null;
+            /** Certificates */
+            certificates: components["schemas"]["EligibilityCertificate"][];
+            /** Checks */
+            checks: components["schemas"]["EligibilityCheckOut"][];
+            /** Ok */
+            ok: boolean;
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            person: components["schemas"]["EligibilityPerson"] | null;
+            /** Reason */
+            reason: string | null;
+            /** Work Type */
+            work_type: string;
+        };
+        /** EligibilityPerson */
+        EligibilityPerson: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+        };
         /** EnterpriseOut */
         EnterpriseOut: {
             /** Address */
@@ -2096,6 +2841,41 @@ export interface components {
              */
             type: "FeatureCollection";
         };
+        /** FieldMeta */
+        FieldMeta: {
+            /** Default */
+            default?: unknown;
+            /** En */
+            en: string;
+            /** Excel */
+            excel: boolean;
+            /** Filter */
+            filter: boolean;
+            /** Ge */
+            ge: number | null;
+            /** Key */
+            key: string;
+            /** Le */
+            le: number | null;
+            /** List */
+            list: boolean;
+            /** Max Len */
+            max_len: number | null;
+            /** Options */
+            options: components["schemas"]["OptionMeta"][] | null;
+            /** Pii */
+            pii: boolean;
+            /** Readonly */
+            readonly: boolean;
+            /** Ref */
+            ref: string | null;
+            /** Required */
+            required: boolean;
+            /** Type */
+            type: string;
+            /** Zh */
+            zh: string;
+        };
         /** FileOut */
         FileOut: {
             /** Content Type */
@@ -2199,6 +2979,15 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** InductionFindingOut */
+        InductionFindingOut: {
+            /** Missing */
+            missing: string[];
+            /** Name */
+            name: string;
+            /** Person Id */
+            person_id: number;
+        };
         /**
          * IngestResult
          * @description Counts of one HTTP batch.
@@ -2298,6 +3087,15 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** OptionMeta */
+        OptionMeta: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Zh */
+            zh: string;
+        };
         /** Page[AlarmEventOut] */
         Page_AlarmEventOut_: {
             /** Items */
@@ -2331,6 +3129,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[BypassOut] */
+        Page_BypassOut_: {
+            /** Items */
+            items: components["schemas"]["BypassOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[DeliveryOut] */
         Page_DeliveryOut_: {
             /** Items */
@@ -2357,6 +3166,17 @@ export interface components {
         Page_PointOut_: {
             /** Items */
             items: components["schemas"]["PointOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[RowOut] */
+        Page_RowOut_: {
+            /** Items */
+            items: components["schemas"]["RowOut"][];
             /** Page */
             page: number;
             /** Page Size */
@@ -2750,6 +3570,28 @@ export interface components {
             /** Target Pct */
             target_pct: number | null;
         };
+        /** QualificationFindingOut */
+        QualificationFindingOut: {
+            /** Education */
+            education: string | null;
+            /** Name */
+            name: string;
+            /** Person Id */
+            person_id: number;
+            /**
+             * Problem
+             * @enum {string}
+             */
+            problem: "education" | "certificate";
+            /** Required */
+            required: string[];
+            /** Role */
+            role: string;
+            /** Role En */
+            role_en: string;
+            /** Role Zh */
+            role_zh: string;
+        };
         /** ReadAllOut */
         ReadAllOut: {
             /** Updated */
@@ -2759,6 +3601,27 @@ export interface components {
         ReasonIn: {
             /** Reason */
             reason: string;
+        };
+        /** RegisterMeta */
+        RegisterMeta: {
+            /** Due */
+            due: components["schemas"]["DueFieldMeta"][];
+            /** En */
+            en: string;
+            /** Fields */
+            fields: components["schemas"]["FieldMeta"][];
+            /** Group */
+            group: string;
+            /** Name */
+            name: string;
+            /** Natural Key */
+            natural_key: string[];
+            /** Title Field */
+            title_field: string;
+            /** Writable */
+            writable: boolean;
+            /** Zh */
+            zh: string;
         };
         /** RejectOut */
         RejectOut: {
@@ -2785,6 +3648,71 @@ export interface components {
              * Format: date-time
              */
             since: string;
+        };
+        /** ReminderCount */
+        ReminderCount: {
+            /** Due */
+            due: number;
+            /** Expired */
+            expired: number;
+            /** Register */
+            register: string;
+            /** Register En */
+            register_en: string;
+            /** Register Zh */
+            register_zh: string;
+        };
+        /** ReminderItem */
+        ReminderItem: {
+            /** Area Id */
+            area_id?: number | null;
+            /** Days Left */
+            days_left: number;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /** Field */
+            field: string;
+            /** Id */
+            id: number;
+            /** Link */
+            link: string;
+            /** Register */
+            register: string;
+            /** Register En */
+            register_en: string;
+            /** Register Zh */
+            register_zh: string;
+            /** Site Id */
+            site_id?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "due" | "expired";
+            /** Tier */
+            tier: number;
+            /** Title */
+            title: string;
+            /** What */
+            what: string;
+            /** What En */
+            what_en: string;
+            /** What Zh */
+            what_zh: string;
+        };
+        /** ReminderSummary */
+        ReminderSummary: {
+            /** Due */
+            due: number;
+            /** Expired */
+            expired: number;
+            /** Lead Days */
+            lead_days: number[];
+            /** Registers */
+            registers: components["schemas"]["ReminderCount"][];
         };
         /** ResetPasswordIn */
         ResetPasswordIn: {
@@ -2919,6 +3847,33 @@ export interface components {
             /** User Ids */
             user_ids?: number[] | null;
         };
+        /** RowOut */
+        RowOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Due */
+            due: components["schemas"]["DueOut"][];
+            /** Id */
+            id: number;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Missing */
+            missing: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * Scope
          * @description One data-scope grant (sent in ScopesIn, returned in user bodies).
@@ -2964,6 +3919,25 @@ export interface components {
             last_seen_at: string;
             /** Name */
             name: string | null;
+        };
+        /** SettingsIn */
+        SettingsIn: {
+            /** Reminder Lead Days */
+            reminder_lead_days: number[];
+            staffing: components["schemas"]["StaffingIn"];
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            /** Default Reminder Lead Days */
+            default_reminder_lead_days: number[];
+            default_staffing: components["schemas"]["StaffingIn"];
+            /** Reminder Lead Days */
+            reminder_lead_days: number[];
+            /** Reminder Version */
+            reminder_version: string;
+            staffing: components["schemas"]["StaffingIn"];
+            /** Staffing Version */
+            staffing_version: string;
         };
         /** ShelveIn */
         ShelveIn: {
@@ -3159,6 +4133,26 @@ export interface components {
              */
             updated_at: string;
         };
+        /** StaffingFindingOut */
+        StaffingFindingOut: {
+            /** Actual */
+            actual: number;
+            /** Item */
+            item: string;
+            /** Ok */
+            ok: boolean;
+            /** Required */
+            required: number;
+        };
+        /** StaffingIn */
+        StaffingIn: {
+            /** Registered Engineer Share */
+            registered_engineer_share: number;
+            /** Safety Staff Min */
+            safety_staff_min: number;
+            /** Safety Staff Ratio */
+            safety_staff_ratio: number;
+        };
         /** StandingAlarm */
         StandingAlarm: {
             /** Alarm Id */
@@ -3198,6 +4192,30 @@ export interface components {
             points_total: number;
             /** Unacked Alarms */
             unacked_alarms: number;
+        };
+        /** TimelineOut */
+        TimelineOut: {
+            /** Action */
+            action: string;
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** From State */
+            from_state: string | null;
+            /** Id */
+            id: number;
+            /** To State */
+            to_state: string | null;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
         };
         /** TokenIn */
         TokenIn: {
@@ -3278,6 +4296,19 @@ export interface components {
             tier: "raw" | "1m" | "1h";
             /** Unit */
             unit: string;
+        };
+        /** TypeCount */
+        TypeCount: {
+            /** En */
+            en: string;
+            /** Incomplete */
+            incomplete: number;
+            /** Total */
+            total: number;
+            /** Type */
+            type: string;
+            /** Zh */
+            zh: string;
         };
         /** UnreadCount */
         UnreadCount: {
@@ -4110,6 +5141,1790 @@ export interface operations {
             };
             /** @description common.conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-list_bypasses": {
+        parameters: {
+            query?: {
+                status?: ("requested" | "approved" | "active" | "removed" | "rejected" | "cancelled") | null;
+                interlock_id?: number | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BypassOut_"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-request_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BypassIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-export_bypasses": {
+        parameters: {
+            query?: {
+                status?: ("requested" | "approved" | "active" | "removed" | "rejected" | "cancelled") | null;
+                interlock_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-get_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "basics-apply_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BypassNoteIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-approve_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BypassApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-cancel_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BypassNoteIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-reject_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BypassRejectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-remove_bypass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BypassNoteIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BypassOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-bypass_timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bypass_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "basics-completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletenessOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-run_diagnosis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagnosisOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-eligibility": {
+        parameters: {
+            query: {
+                work_type: string;
+                person_id?: number | null;
+                id_number?: string | null;
+                at?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibilityOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-eligibility_batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EligibilityBatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibilityOut"][];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-list_rows": {
+        parameters: {
+            query?: {
+                /** @description only rows missing key information */
+                incomplete?: boolean;
+                /** @description text search over the register's search fields */
+                q?: string | null;
+                /** @description field:value, repeatable; only fields marked filter */
+                filter?: string[];
+                /** @description due-date state */
+                due?: string | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RowOut_"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-create_row": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-export": {
+        parameters: {
+            query?: {
+                /** @description text search over the register's search fields */
+                q?: string | null;
+                /** @description field:value, repeatable; only fields marked filter */
+                filter?: string[];
+                /** @description due-date state */
+                due?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-import_rows": {
+        parameters: {
+            query?: {
+                mode?: "validate" | "all_or_nothing" | "valid_only";
+            };
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_basics-import_rows"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-get_row": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+                row_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-delete_row": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+                row_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-update_row": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+                row_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RowOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-download_attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description register name, e.g. licences */
+                register: string;
+                row_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-registers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterMeta"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-list_reminders": {
+        parameters: {
+            query?: {
+                status?: "due" | "expired" | "all";
+                what?: string | null;
+                register?: string | null;
+                within_days?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderItem"][];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-reminder_summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSummary"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-get_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "basics-put_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
