@@ -15,6 +15,8 @@ import auditZh from '@/modules/audit/locales/zh-CN'
 import auditEn from '@/modules/audit/locales/en-US'
 import monitoringZh from '@/modules/monitoring/locales/zh-CN'
 import monitoringEn from '@/modules/monitoring/locales/en-US'
+import basicsZh from '@/modules/basics/locales/zh-CN'
+import basicsEn from '@/modules/basics/locales/en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -46,8 +48,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, basicsZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, basicsEn, auditEn),
   },
 })
 

@@ -9,6 +9,14 @@ export interface MenuItem {
   path: string
   title: string
   icon?: Component
+  /** i18n key of the heading inside its group */
+  section?: string
+}
+
+/** Consecutive items of a group under one heading (no heading when `title` is undefined). */
+export interface MenuSection {
+  title?: string
+  items: MenuItem[]
 }
 
 export interface MenuGroup {
@@ -17,6 +25,7 @@ export interface MenuGroup {
   title: string
   icon?: Component
   children: MenuItem[]
+  sections: MenuSection[]
 }
 
 export type MenuEntry = MenuItem | MenuGroup
@@ -37,6 +46,7 @@ export function useMenu() {
         path: router.resolve({ name: child.name }).path,
         title: meta.title,
         icon: meta.icon,
+        section: meta.section,
       }
       if (!meta.group) {
         entries.push(item)
@@ -44,11 +54,14 @@ export function useMenu() {
       }
       let group = groups.get(meta.group)
       if (!group) {
-        group = { kind: 'group', key: meta.group, title: meta.group, icon: meta.groupIcon, children: [] }
+        group = { kind: 'group', key: meta.group, title: meta.group, icon: meta.groupIcon, children: [], sections: [] }
         groups.set(meta.group, group)
         entries.push(group)
       }
       group.children.push(item)
+      const last = group.sections[group.sections.length - 1]
+      if (last && last.title === item.section) last.items.push(item)
+      else group.sections.push({ title: item.section, items: [item] })
     }
     return entries
   })

@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import DefaultLayout from '@/layouts/DefaultLayout.vue'
 import { auditRoutes } from '@/modules/audit/routes'
+import { basicsRoutes } from '@/modules/basics/routes'
 import { identityPublicRoutes, identityRoutes } from '@/modules/identity/routes'
 import { monitoringRoutes } from '@/modules/monitoring/routes'
 import { plantRoutes } from '@/modules/plant/routes'
@@ -11,6 +12,7 @@ import { installGuards } from './guards'
 export const layoutChildren: RouteRecordRaw[] = [
   ...plantRoutes,
   ...monitoringRoutes,
+  ...basicsRoutes,
   ...identityRoutes,
   ...auditRoutes,
   {

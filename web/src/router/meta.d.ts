@@ -19,6 +19,8 @@ declare module 'vue-router' {
     group?: string
     /** icon of the menu group */
     groupIcon?: Component
+    /** i18n key of a heading inside the menu group (consecutive items with the same section share it) */
+    section?: string
     /** pages that fill the viewport (e.g. maps) get no outer padding scroll */
     fullHeight?: boolean
   }
