@@ -19,8 +19,11 @@ from anguan.core.events import OutboxMessage
 from anguan.core.time import Clock
 from anguan.core.timeline import AuditEntry, TimelineEntry
 from anguan.notify.models import InboxItem, Message
+from anguan.simulator.seed import DEMO_USERS
 from tests.basics.ops_support import API, NOW, World, api, world
 from tests.plant.support import Callers
+
+DISPLAY = {u.username: u.display_name for u in DEMO_USERS}  # bypass records name people as displayed
 
 __all__ = ["api", "world"]
 STATES = ("requested", "approved", "active", "removed", "rejected", "cancelled")
@@ -111,7 +114,7 @@ async def test_full_lifecycle_with_audit_timeline_and_notice(world: World, api: 
     bid = body["id"]
     assert (body["status"], body["requested_by_name"], body["interlock_tag"]) == (
         "requested",
-        "leader",
+        DISPLAY["leader"],
         "SIS-201",
     )
     # The approver in scope is told (and the requester is not).
@@ -121,7 +124,7 @@ async def test_full_lifecycle_with_audit_timeline_and_notice(world: World, api: 
 
     r = await safety.post(f"{API}/bypasses/{bid}/approve", json={"approved_until": iso(timedelta(hours=4))})
     assert r.status_code == 200, r.text
-    assert (r.json()["status"], r.json()["approved_by_name"]) == ("approved", "safety")
+    assert (r.json()["status"], r.json()["approved_by_name"]) == ("approved", DISPLAY["safety"])
     r = await leader.post(f"{API}/bypasses/{bid}/apply")
     assert r.status_code == 200, r.text
     assert (r.json()["status"], r.json()["interlock_status"]) == ("active", "bypassed")
@@ -131,7 +134,7 @@ async def test_full_lifecycle_with_audit_timeline_and_notice(world: World, api: 
     assert (r.json()["status"], r.json()["interlock_status"], r.json()["removed_by_name"]) == (
         "removed",
         "in_service",
-        "leader",
+        DISPLAY["leader"],
     )
 
     r = await safety.get(f"{API}/bypasses/{bid}/timeline")

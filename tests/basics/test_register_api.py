@@ -314,6 +314,7 @@ async def test_attachments_link_to_the_record(callers: Any) -> None:
     )
     assert r.status_code == 201, r.text
     lid = r.json()["id"]
+    assert r.json()["labels"][f"attachments:{fid}"] == "scan.pdf"
     got = await operator.get(f"{B}/r/licences/{lid}/files/{fid}")
     assert got.status_code == 200 and got.content == b"%PDF-1.4 test"
     assert (await operator.get(f"{B}/r/licences/{lid}/files/{fid + 1}")).status_code == 404

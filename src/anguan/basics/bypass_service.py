@@ -111,6 +111,12 @@ def bypass_out(b: Bypass, il: Interlock) -> BypassOut:
 # ------------------------------------------------------------------------------ reading
 
 
+async def display_name(session: AsyncSession, actor: Actor) -> str:
+    """Who did it, as people read it on the bypass record: the user's display name."""
+    name = await session.scalar(select(User.display_name).where(User.id == actor.user_id))
+    return str(name or actor.username)[:64]
+
+
 async def _interlock(
     session: AsyncSession, actor: Actor, interlock_id: int, *, lock: bool = False
 ) -> Interlock:
@@ -307,7 +313,7 @@ async def request_bypass(
         reason=body.reason,
         measures=body.measures,
         requested_by=actor.user_id,
-        requested_by_name=actor.username,
+        requested_by_name=await display_name(session, actor),
         requested_until=body.requested_until,
         status="requested",
         created_at=now,
@@ -353,7 +359,7 @@ async def approve(
         raise Unprocessable("basics.bypass_until_beyond_request", requested_until=_local(b.requested_until))
     before = b.status
     b.status = TRANSITIONS["approve"].target
-    b.approved_by, b.approved_by_name = actor.user_id, actor.username
+    b.approved_by, b.approved_by_name = actor.user_id, await display_name(session, actor)
     b.approved_at, b.approved_until = now, body.approved_until
     if body.note:
         b.note = body.note
@@ -369,7 +375,7 @@ async def reject(
     before = b.status
     b.status = TRANSITIONS["reject"].target
     # The approval columns record whoever decided, either way (approved_until stays empty).
-    b.approved_by, b.approved_by_name, b.approved_at = actor.user_id, actor.username, now
+    b.approved_by, b.approved_by_name, b.approved_at = actor.user_id, await display_name(session, actor), now
     b.note = note
     return await _finish(session, bus, actor, b, il, "reject", before, now, note)
 
@@ -401,7 +407,7 @@ async def remove(
     _refuse_state(b, "remove")
     before = b.status
     b.status = TRANSITIONS["remove"].target
-    b.removed_at, b.removed_by_name = now, actor.username
+    b.removed_at, b.removed_by_name = now, await display_name(session, actor)
     if note:
         b.note = note
     il.status = "in_service"

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anguan.basics import models as m
 from anguan.basics.registry import REF_KEYS, Field, Register
 from anguan.basics.scope import visible_clause
+from anguan.core.files import StoredFile
 from anguan.identity.schemas import Actor
 from anguan.plant import repository as plant_repo
 from anguan.plant.models import Area, Department, Site
@@ -39,6 +40,7 @@ class Refs:
         self._rows: dict[str, dict[int, Any]] = {}
         self._visible: dict[str, set[int] | None] = {}
         self._index: dict[str, dict[tuple[int | None, str], int]] = {}
+        self._files: dict[int, str] = {}
 
     async def rows(self, kind: str) -> dict[int, Any]:
         """All rows of a referenced table by id (master data is small: thousands, not millions)."""
@@ -82,6 +84,16 @@ class Refs:
         if kind == "process":
             return f"{row.code} {row.name}"
         return str(row.name)
+
+    async def file_names(self, ids: list[int]) -> dict[int, str]:
+        """Names of attachment files (cached), for the labels of a row's attachments."""
+        missing = [i for i in ids if i not in self._files]
+        if missing:
+            rows = await self.session.execute(
+                select(StoredFile.id, StoredFile.name).where(StoredFile.id.in_(missing))
+            )
+            self._files.update({int(r.id): str(r.name) for r in rows})
+        return {i: self._files[i] for i in ids if i in self._files}
 
     async def natural_key(self, kind: str, ref_id: int | None) -> str | None:
         """The code an Excel sheet carries for a reference (site code, person ID number ...)."""

@@ -225,6 +225,9 @@ async def row_out(
             label = await refs.label(f.ref, v)
             if label is not None:
                 labels[f.key] = label
+        if f.type == "files" and v:
+            # Attachments are listed by file name: labels["attachments:<file id>"].
+            labels.update({f"{f.key}:{i}": name for i, name in (await refs.file_names(list(v))).items()})
     due = []
     for d in reg.due:
         when = getattr(row, d.field)

@@ -22,8 +22,20 @@ EQUIPMENT_KIND_OPTS = {k.code: (k.zh, k.en) for k in ref.EQUIPMENT_KINDS_V1}
 CERT_OPTS = dict(ref.CERTIFICATE_KINDS_V1)
 ROLE_OPTS = dict(ref.KEY_ROLES_V1)
 EDU_OPTS = _opts(ref.EDUCATION_LEVELS_V1)
+# Categories that are names, not numbers (加压气体 sub-kinds, unstable explosives, lactation effects).
+_GHS_NAMED = {
+    "compressed": ("压缩气体", "compressed gas"),
+    "liquefied": ("液化气体", "liquefied gas"),
+    "refrigerated": ("冷冻液化气体", "refrigerated liquefied gas"),
+    "dissolved": ("溶解气体", "dissolved gas"),
+    "unstable": ("不稳定爆炸物", "unstable explosive"),
+    "lact": ("附加类别（哺乳期影响）", "effects on or via lactation"),
+}
 GHS_OPTS = {
-    f"{cls}:{cat}": (f"{zh} 类别{cat}", f"{en}, category {cat}")
+    f"{cls}:{cat}": (
+        f"{zh} {_GHS_NAMED[cat][0]}" if cat in _GHS_NAMED else f"{zh} 类别{cat}",
+        f"{en}, {_GHS_NAMED[cat][1]}" if cat in _GHS_NAMED else f"{en}, category {cat}",
+    )
     for cls, (zh, en, cats) in ref.GHS_CLASSES_V1.items()
     for cat in cats
 }

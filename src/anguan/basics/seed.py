@@ -261,13 +261,19 @@ async def _equipment(ctx: _Ctx) -> None:
         check_kind, cycles, org, prefix, note = history
         for n in range(cycles):
             done = add_months(last, -interval * n)
+            report_no = f"{prefix}-{done.year}-{done.month:02d}{_digits(tag, 3)}"
+            # Reports are scanned since the platform went live; the oldest record predates it.
+            scan = n < cycles - 1 or cycles == 1
             ctx.session.add(
                 m.EquipmentCheck(
                     equipment_id=row.id,
                     kind=check_kind,
                     done_on=done,
                     org=org,
-                    report_no=f"{prefix}-{done.year}-{done.month:02d}{_digits(tag, 3)}",
+                    report_no=report_no,
+                    attachments=await _scan(ctx, "Inspection report", report_no, f"{tag}-{report_no}")
+                    if scan
+                    else [],
                     result="conditional" if n == 0 and note and "基本符合" in note else "pass",
                     next_due_on=add_months(done, interval),
                     note=note if n == 0 else None,
