@@ -865,7 +865,8 @@ async def test_every_json_request_body_of_the_api_refuses_unknown_fields(plant: 
     } <= set(bodies)
     assert all(_refs(schema) for schema in bodies.values())  # every body is a model (optional bodies: anyOf)
     not_closed = {
-        key: [o for r in _refs(schema) for o in closed(r.split("/")[-1], set())] for key, schema in bodies.items()
+        key: [o for r in _refs(schema) for o in closed(r.split("/")[-1], set())]
+        for key, schema in bodies.items()
     }
     assert {k: v for k, v in not_closed.items() if v} == {}
 
