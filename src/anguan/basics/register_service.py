@@ -204,9 +204,10 @@ def _missing(reg: Register, row: Any) -> list[str]:
 
 
 def mask(f: Field, v: Any) -> Any:
+    """A PII value as shown to callers without basics.pii."""
     if not isinstance(v, str) or not v:
         return v
-    if f.key.endswith("id_number"):
+    if f.key.endswith("id_number") or f.key == "number":
         return rules.mask_id_number(v)
     return "*" * max(0, len(v) - 4) + v[-4:]
 
@@ -481,11 +482,11 @@ async def completeness(
                 counts[0] += 1
                 counts[1] += bool(missing)
             if missing:
-                items.append(
-                    CompletenessItem(
-                        id=row.id, title=str(getattr(row, reg.title_field) or row.id), missing=missing
-                    )
-                )
+                title_field = reg.by_key.get(reg.title_field)
+                title = getattr(row, reg.title_field) or row.id
+                if title_field is not None and title_field.pii and P.BASICS_PII not in actor.permissions:
+                    title = mask(title_field, title)
+                items.append(CompletenessItem(id=row.id, title=str(title), missing=missing))
         out.append(
             CompletenessOut(
                 register_name=reg.name,

@@ -626,7 +626,8 @@ CERTIFICATES = Register(
     fields=(
         Field("person_id", "持证人", "Holder", "ref", required=True, ref="person", list=True, filter=True),
         Field("kind", "证书种类", "Kind", "enum", required=True, options=CERT_OPTS, list=True, filter=True),
-        Field("number", "证书编号", "Number", required=True, max_len=60, list=True),
+        # 特种作业操作证 numbers are T + the holder's ID number: masked like one.
+        Field("number", "证书编号", "Number", required=True, max_len=60, list=True, pii=True),
         Field("holder_name", "证载姓名", "Name on certificate", max_len=60),
         Field("holder_id_number", "证载身份证号", "ID number on certificate", max_len=18, pii=True),
         Field("issuer", "发证机关", "Issuer", max_len=120),

@@ -33,7 +33,7 @@ from anguan.basics import settings_service as settings
 from anguan.basics.models import Bypass, Interlock, Person, PersonCertificate
 from anguan.basics.ops_locales import DUE_KEY, EXPIRED_KEY
 from anguan.basics.ops_schemas import ReminderCount, ReminderItem, ReminderSummary
-from anguan.basics.reference import EQUIPMENT_KINDS, REMINDER_KINDS_V1, ReminderPolicy
+from anguan.basics.reference import CERTIFICATE_KINDS_V1, EQUIPMENT_KINDS, REMINDER_KINDS_V1, ReminderPolicy
 from anguan.basics.registers import INTERLOCKS, REGISTERS
 from anguan.basics.registry import Register
 from anguan.basics.scope import visible_clause
@@ -102,7 +102,9 @@ def _what(reg: Register, row: Any, what: str) -> str:
 def _title(reg: Register, row: Any, holders: dict[int, str]) -> str:
     title = str(getattr(row, reg.title_field, "") or "")
     if reg.name == "certificates":
-        return f"{holders.get(row.person_id, '')} {title}".strip()
+        # Holder and kind, not the number: a 特种作业操作证 number embeds the holder's ID number.
+        kind = CERTIFICATE_KINDS_V1.get(row.kind, (row.kind,))[0]
+        return f"{holders.get(row.person_id, '')} {kind}".strip()
     tag = getattr(row, "tag", None)
     return f"{tag} {title}" if tag and tag != title else title
 
