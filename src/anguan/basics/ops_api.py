@@ -240,6 +240,36 @@ async def list_reminders(
     )
 
 
+@router.get("/reminders/export.xlsx", response_class=Response, responses={**FILE_RESPONSE, **LIST_ERRORS})
+async def export_reminders(
+    request: Request,
+    status: DueFilter = "all",
+    what: str | None = Query(None, max_length=40),
+    register: str | None = Query(None, max_length=40),
+    within_days: int | None = Query(None, ge=0, le=3650),
+    actor: Actor = Depends(require(P.BASICS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """The reminder list, filtered like GET /basics/reminders, as an xlsx workbook."""
+    now, tz = utcnow(), _tz(request)
+    items = await reminders.list_reminders(
+        session,
+        actor,
+        settings_service.plant_date(now, tz),
+        status=status,
+        what=what,
+        register=register,
+        within_days=within_days,
+        now=now,
+        tz=tz,
+    )
+    return Response(
+        reminders.export_xlsx(items),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="reminders.xlsx"', "Cache-Control": "no-store"},
+    )
+
+
 @router.get("/reminders/summary", response_model=ReminderSummary, responses=LIST_ERRORS)
 async def reminder_summary(
     request: Request,

@@ -39,6 +39,7 @@ from anguan.basics.registry import Register
 from anguan.basics.scope import visible_clause
 from anguan.core.errors import Unprocessable
 from anguan.core.events import EventBus
+from anguan.core.excel import Column, write_xlsx
 from anguan.core.time import utcnow
 from anguan.identity import permissions as P
 from anguan.identity import repository as identity_repo
@@ -419,3 +420,32 @@ async def job_send_reminders(
 ) -> int:
     """Scheduler job (hourly is plenty; idempotent through the dedupe keys)."""
     return await send_reminders(session, bus, settings.plant_date(utcnow(), tz), tz=tz)
+
+
+EXPORT_COLUMNS = (
+    Column("status", "状态", "Status", width=10),
+    Column("due", "到期日", "Due", width=12),
+    Column("days_left", "剩余天数", "Days left", "int", width=10),
+    Column("register", "台账", "Register", width=20),
+    Column("title", "事项", "Item", width=40),
+    Column("what", "类型", "Kind", width=14),
+    Column("link", "链接", "Link", width=36),
+)
+_STATUS = {"due": "将到期 due", "expired": "已过期 expired"}
+
+
+def export_xlsx(items: list[ReminderItem]) -> bytes:
+    """The reminder list as a sheet (bilingual headers, one row per due date)."""
+    rows = [
+        (
+            _STATUS[i.status],
+            i.due,
+            i.days_left,
+            i.register_zh,
+            i.title,
+            i.what_zh,
+            i.link,
+        )
+        for i in items
+    ]
+    return write_xlsx("提醒中心 Reminders", EXPORT_COLUMNS, rows)
