@@ -22,7 +22,7 @@ TODAY = date(2026, 6, 15)
 
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(register_excel, "today_local", lambda: TODAY)
+    monkeypatch.setattr(register_excel, "today_local", lambda tz="Asia/Shanghai": TODAY)
 
 
 def uscc(prefix17: str) -> str:

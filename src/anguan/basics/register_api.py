@@ -58,6 +58,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}}}
 
 
+def _today(request: Request) -> date:
+    """Today at the plant: due states and due filters count in the site's calendar days."""
+    return xl.today_local(request.app.state.settings.site_timezone)
+
+
 def _locale(request: Request) -> str:
     return negotiate_locale(request.headers.get("accept-language"))
 
@@ -144,6 +149,7 @@ async def completeness(
 @router.get("/r/{register}", response_model=Page[RowOut], responses=READ_ERRORS)
 async def list_rows(
     register: RegisterName,
+    request: Request,
     query: ListQuery = Depends(),
     incomplete: bool = Query(False, description="only rows missing key information"),
     params: PageParams = Depends(page_params),
@@ -161,7 +167,7 @@ async def list_rows(
         filters=query.filters,
         due=query.due,
         incomplete=incomplete,
-        today=xl.today_local(),
+        today=_today(request),
     )
     return Page(items=items, total=total, page=params.page, page_size=params.page_size)
 
@@ -176,6 +182,7 @@ async def template(register: RegisterName, actor: Actor = Depends(require(P.BASI
 @router.get("/r/{register}/export.xlsx", responses={**XLSX_RESPONSE, **READ_ERRORS})
 async def export(
     register: RegisterName,
+    request: Request,
     query: ListQuery = Depends(),
     actor: Actor = Depends(require(P.BASICS_READ)),
     session: AsyncSession = Depends(get_session),
@@ -183,7 +190,7 @@ async def export(
     """The filtered list as a sheet the import reads back."""
     reg = svc.register(register)
     rows = await svc.scoped_rows(
-        session, actor, reg, q=query.q, filters=query.filters, due=query.due, today=xl.today_local()
+        session, actor, reg, q=query.q, filters=query.filters, due=query.due, today=_today(request)
     )
     return _download(await xl.export(session, actor, reg, rows), f"{reg.zh}-{date.today().isoformat()}.xlsx")
 
@@ -210,21 +217,22 @@ async def import_rows(
     return await xl.import_rows(session, actor, reg, data, mode, _locale(request))
 
 
-async def _out(session: AsyncSession, actor: Actor, reg: Register, row: Any) -> RowOut:
+async def _out(request: Request, session: AsyncSession, actor: Actor, reg: Register, row: Any) -> RowOut:
     policy = await reminder_policy(session)
-    return await svc.row_out(reg, row, Refs(session, actor), actor, xl.today_local(), policy)
+    return await svc.row_out(reg, row, Refs(session, actor), actor, _today(request), policy)
 
 
 @router.get("/r/{register}/{row_id}", response_model=RowOut, responses=READ_ERRORS)
 async def get_row(
     register: RegisterName,
     row_id: Id,
+    request: Request,
     actor: Actor = Depends(require(P.BASICS_READ)),
     session: AsyncSession = Depends(get_session),
 ) -> RowOut:
     """One row."""
     reg = svc.register(register)
-    return await _out(session, actor, reg, await svc.get_row(session, actor, reg, row_id))
+    return await _out(request, session, actor, reg, await svc.get_row(session, actor, reg, row_id))
 
 
 @router.post("/r/{register}", response_model=RowOut, status_code=201, responses=WRITE_ERRORS)
@@ -238,7 +246,7 @@ async def create_row(
     """Add a row."""
     reg = svc.register(register)
     row = await svc.create_row(session, actor, reg, body, _locale(request))
-    return await _out(session, actor, reg, row)
+    return await _out(request, session, actor, reg, row)
 
 
 @router.patch("/r/{register}/{row_id}", response_model=RowOut, responses=WRITE_ERRORS)
@@ -253,7 +261,7 @@ async def update_row(
     """Change some fields of a row."""
     reg = svc.register(register)
     row = await svc.update_row(session, actor, reg, row_id, body, _locale(request))
-    return await _out(session, actor, reg, row)
+    return await _out(request, session, actor, reg, row)
 
 
 @router.delete("/r/{register}/{row_id}", status_code=204, responses=WRITE_ERRORS)

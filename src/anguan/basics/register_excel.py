@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics import register_service as svc
+from anguan.basics import settings_service
 from anguan.basics.refs import Refs
 from anguan.basics.registry import Field, FieldProblem, Register
 from anguan.basics.schemas import ImportMode, ImportReport, ImportRowError
@@ -26,6 +27,7 @@ from anguan.basics.values import PLANT_TZ, clean
 from anguan.core import excel
 from anguan.core.errors import Forbidden, Unprocessable
 from anguan.core.i18n import translate
+from anguan.core.time import utcnow
 from anguan.core.timeline import record
 from anguan.identity import permissions as P
 from anguan.identity.schemas import Actor
@@ -306,6 +308,6 @@ async def import_rows(
     )
 
 
-def today_local() -> date:
-    """Today's date at the plant (Asia/Shanghai)."""
-    return datetime.now(PLANT_TZ).date()
+def today_local(tz: str = "Asia/Shanghai") -> date:
+    """Today's date at the plant (the site time zone of the deployment)."""
+    return settings_service.plant_date(utcnow(), tz)
