@@ -34,6 +34,11 @@ export type InboxItem = Schemas['InboxItemOut']
 export type InboxPage = Schemas['Page_InboxItemOut_']
 export type UnreadCount = Schemas['UnreadCount']
 
+/** Excel import report, shared by every module's import endpoint (components/ExcelImportDialog.vue). */
+export type ImportReport = Schemas['ImportReport']
+export type ImportRowError = Schemas['ImportRowError']
+export type ImportMode = ImportReport['mode']
+
 // Query parameters, taken from the generated paths.
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never
 export type UserQuery = QueryOf<'/api/v1/users'>

@@ -105,6 +105,8 @@ export const basicsApi = {
   // reminder centre (提醒中心)
   reminders: (query: ReminderQuery = {}) => http.get<Reminder[]>(`${BASE}/reminders`, { ...query }),
   reminderSummary: () => http.get<ReminderSummaryOut>(`${BASE}/reminders/summary`),
+  reminderExportUrl: (query: ReminderQuery = {}) =>
+    `${API_BASE}${BASE}/reminders/export.xlsx${search(Object.entries(query) as [string, QueryValue][])}`,
 
   // interlock bypasses (联锁旁路)
   bypasses: (query: BypassQuery = {}) =>

@@ -98,25 +98,6 @@ const enUS: BasicsMessages = {
     },
     import: {
       title: 'Import - {register}',
-      file: 'Excel file',
-      pick: 'Drop the file here or click to choose (.xlsx)',
-      mode: 'Mode',
-      modes: {
-        validate: 'Check only, write nothing',
-        all_or_nothing: 'Import only if every row is valid',
-        valid_only: 'Import the valid rows',
-      },
-      run: 'Start',
-      result: '{total} rows, {valid} valid; {created} created, {updated} updated',
-      written: 'The data was written.',
-      notWritten: 'Nothing was written.',
-      errors: 'Row-level report',
-      noErrors: 'No problems found',
-      row: 'Row {n}',
-      rowCol: 'Row',
-      column: 'Column',
-      problem: 'Problem',
-      code: 'Code',
     },
     reminders: {
       summary: {

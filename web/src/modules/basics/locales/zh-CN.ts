@@ -99,25 +99,6 @@ const zhCN = {
     },
     import: {
       title: '导入 - {register}',
-      file: 'Excel 文件',
-      pick: '将文件拖到此处，或点击选择（.xlsx）',
-      mode: '导入方式',
-      modes: {
-        validate: '仅检查，不写入',
-        all_or_nothing: '全部正确才导入',
-        valid_only: '只导入正确的行',
-      },
-      run: '开始',
-      result: '共 {total} 行，正确 {valid} 行；新增 {created} 条，更新 {updated} 条',
-      written: '数据已写入。',
-      notWritten: '未写入任何数据。',
-      errors: '逐行检查结果',
-      noErrors: '没有发现问题',
-      row: '第 {n} 行',
-      rowCol: '行',
-      column: '列',
-      problem: '问题',
-      code: '代码',
     },
     reminders: {
       summary: {
