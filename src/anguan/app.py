@@ -31,6 +31,7 @@ from anguan.core.jobs import Scheduler
 from anguan.core.realtime import RealtimeHub
 from anguan.core.time import utcnow
 from anguan.core.web import RequestIdMiddleware
+from anguan.hazards.locales import MESSAGES as HAZARDS_MESSAGES
 from anguan.identity import api as identity_api
 from anguan.identity import permissions as P
 from anguan.identity import repository as identity_repo
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(routing.MESSAGES)
     register_messages(BASICS_MESSAGES)
     register_messages(BASICS_OPS_MESSAGES)
+    register_messages(HAZARDS_MESSAGES)
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)

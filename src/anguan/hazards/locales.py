@@ -1,0 +1,41 @@
+"""Messages of the major-hazard module (zh-CN source, en-US)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "hazards.empty_unit": {
+        "zh-CN": "单元未填写任何危险化学品（未填写不等于不构成重大危险源）",
+        "en-US": "The unit lists no hazardous chemical (not filled in is not 'not a major hazard')",
+    },
+    "hazards.negative_quantity": {
+        "zh-CN": "{name} 的数量不能为负",
+        "en-US": "The quantity of {name} cannot be negative",
+    },
+    "hazards.unknown_table1_row": {
+        "zh-CN": "GB 18218 表1 没有第 {row} 行（{name}）",
+        "en-US": "GB 18218 Table 1 has no row {row} ({name})",
+    },
+    "hazards.no_critical_quantity": {
+        "zh-CN": "{name} 既不在表1中，也没有表2危险性类别，无法确定临界量",
+        "en-US": "{name} is neither in Table 1 nor given a Table 2 class: no critical quantity",
+    },
+    "hazards.unknown_class": {
+        "zh-CN": "{name} 的危险性类别 {classes} 不在 GB 18218 表2 中",
+        "en-US": "The classes {classes} of {name} are not in GB 18218 Table 2",
+    },
+    "hazards.no_beta": {
+        "zh-CN": "{name} 不在表3中且没有危险性类别，无法确定校正系数β",
+        "en-US": "{name} is not in Table 3 and has no class: no correction factor β",
+    },
+    "hazards.zero_critical_quantity": {
+        "zh-CN": "{name} 的临界量为 0，参考数据有误",
+        "en-US": "The critical quantity of {name} is 0: the reference data is wrong",
+    },
+    "hazards.zero_beta": {
+        "zh-CN": "{name} 的校正系数β为 0，参考数据有误",
+        "en-US": "The correction factor β of {name} is 0: the reference data is wrong",
+    },
+    "hazards.negative_people": {
+        "zh-CN": "厂外暴露人员数量不能为负",
+        "en-US": "The number of people outside cannot be negative",
+    },
+    "hazards.not_a_number": {"zh-CN": "不是数字：{value}", "en-US": "Not a number: {value}"},
+}

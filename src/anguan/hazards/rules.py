@@ -1,0 +1,289 @@
+"""GB 18218-2018 identification and grading of major hazard sources (重大危险源辨识与分级). Pure.
+
+Every number is exact (fractions from decimal strings), so a boundary such as S = 1 or R = 100 is
+decided exactly; figures are rounded only for display. Every result carries the row of the table
+that gave each Q, β and α, so a safety engineer can check the sheet by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from anguan.hazards.reference import (
+    GRADE_NAMES,
+    TABLE1_BY_NO,
+    TABLE2,
+    TABLE3,
+    TABLE5,
+    TABLE6,
+    VERSION,
+)
+
+
+class HazardInputError(ValueError):
+    """An input that cannot give a result: the calculation refuses rather than guess."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def exact(value: float | int | str | Decimal) -> Fraction:
+    """A number as an exact fraction of its decimal writing (0.1 is 1/10, not a binary float)."""
+    try:
+        return Fraction(Decimal(str(value)))
+    except (InvalidOperation, ValueError) as exc:
+        raise HazardInputError("hazards.not_a_number", value=str(value)) from exc
+
+
+# ------------------------------------------------------------------ hazard classes (表2 codes)
+
+
+def table2_codes(
+    ghs: Iterable[str],
+    state: str | None,
+    *,
+    boiling_point_c: float | None = None,
+    above_boiling_point: bool = False,
+    special_conditions: bool = False,
+) -> list[str]:
+    """表2 classes of a substance from its GHS classification (GB 30000 "class:category" codes).
+
+    GB 18218-2018 表2: J1–J5 acute toxicity by category, route and physical state (J4: inhalation,
+    liquid boiling at ≤ 35 ℃); W5.1 flammable liquid category 1, or 2/3 worked above the boiling
+    point; W5.2 categories 2/3 under special process conditions (危险化工工艺, near the explosion
+    limits, > 1.6 MPa); W5.3/W5.4 the other categories 2/3. Categories outside 表2 give no code.
+    """
+    out: list[str] = []
+
+    def add(code: str) -> None:
+        if code not in out:
+            out.append(code)
+
+    gas = state == "gas"
+    for entry in ghs:
+        cls, _, cat = entry.partition(":")
+        if cls.startswith("acute_tox_"):
+            inhal = cls == "acute_tox_inhal"
+            if cat == "1":
+                add("J1" if gas else "J2")
+            elif cat in ("2", "3"):
+                if gas:
+                    add("J3")
+                elif inhal and state == "liquid" and boiling_point_c is not None and boiling_point_c <= 35:
+                    add("J4")
+                elif cat == "2":
+                    add("J5")
+        elif cls == "explosive":
+            add("W1.1" if cat in ("unstable", "1.1") else "W1.3" if cat == "1.4" else "W1.2")
+        elif cls == "flam_gas" and cat in ("1", "2", "A", "B"):
+            add("W2")
+        elif cls == "aerosol" and cat in ("1", "2"):
+            add("W3")
+        elif cls == "ox_gas" and cat == "1":
+            add("W4")
+        elif cls == "flam_liq":
+            if cat == "1" or (cat in ("2", "3") and above_boiling_point):
+                add("W5.1")
+            elif cat in ("2", "3") and special_conditions:
+                add("W5.2")
+            elif cat == "2":
+                add("W5.3")
+            elif cat == "3":
+                add("W5.4")
+        elif cls == "self_react":
+            if cat in ("A", "B"):
+                add("W6.1")
+            elif cat in ("C", "D", "E"):
+                add("W6.2")
+        elif cls == "org_perox":
+            if cat in ("A", "B"):
+                add("W7.1")
+            elif cat in ("C", "D", "E", "F"):
+                add("W7.2")
+        elif cls in ("pyr_liq", "pyr_sol") and cat == "1":
+            add("W8")
+        elif cls in ("ox_liq", "ox_sol"):
+            if cat == "1":
+                add("W9.1")
+            elif cat in ("2", "3"):
+                add("W9.2")
+        elif cls == "flam_sol" and cat == "1":
+            add("W10")
+        elif cls == "water_react" and cat in ("1", "2"):
+            add("W11")
+    return out
+
+
+# ------------------------------------------------------------------ one line of a unit
+
+
+@dataclass(frozen=True)
+class Substance:
+    """One hazardous chemical present in a unit."""
+
+    name: str
+    q_t: Fraction  # design maximum quantity (设计最大量), tonnes
+    table1_no: int | None = None  # the 表1 row it matches, by name and specification
+    cas: str | None = None
+    classes: tuple[str, ...] = ()  # 表2 codes (from table2_codes, or chosen for a mixture)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the calculation sheet."""
+
+    name: str
+    q_t: Fraction
+    Q_t: Fraction
+    Q_basis: str  # e.g. "表1 第65行 甲醇" or "表2 W5.3 (lowest of W5.3, J5)"
+    beta: Fraction
+    beta_basis: str
+    beta_ambiguous: bool  # several 表4 values applied: the largest was taken, a reviewer confirms
+
+    @property
+    def ratio(self) -> Fraction:
+        """q / Q."""
+        return self.q_t / self.Q_t
+
+    @property
+    def weighted(self) -> Fraction:
+        """β · q / Q."""
+        return self.beta * self.q_t / self.Q_t
+
+
+def critical_quantity(s: Substance) -> tuple[Fraction, str]:
+    """GB 18218-2018 §4.1.2: Q from 表1 when the substance is listed there, else from 表2 by hazard
+    class; with several classes, the lowest Q."""
+    if s.table1_no is not None:
+        row = TABLE1_BY_NO.get(s.table1_no)
+        if row is None:
+            raise HazardInputError("hazards.unknown_table1_row", row=s.table1_no, name=s.name)
+        return exact(row.q_t), f"表1 第{row.no}行 {row.name}"
+    unknown = [c for c in s.classes if c not in TABLE2]
+    if unknown:
+        raise HazardInputError("hazards.unknown_class", name=s.name, classes=unknown)
+    if not s.classes:
+        raise HazardInputError("hazards.no_critical_quantity", name=s.name)
+    best = min(s.classes, key=lambda c: (exact(TABLE2[c].q_t), c))
+    basis = f"表2 {best} {TABLE2[best].zh}"
+    if len(s.classes) > 1:
+        basis += f"（{'、'.join(s.classes)} 中最小）"
+    return exact(TABLE2[best].q_t), basis
+
+
+def correction_beta(s: Substance) -> tuple[Fraction, str, bool]:
+    """GB 18218-2018 §4.3.2: β from 表3 for the named toxic gases, else from 表4 by hazard class.
+
+    With several classes the standard does not say which β applies (requirements §4.1 gap): the
+    largest is taken and marked ambiguous when the classes disagree, for a reviewer to confirm.
+    """
+    if s.cas and s.cas in TABLE3:
+        name, beta = TABLE3[s.cas]
+        return exact(beta), f"表3 {name}", False
+    if not s.classes:
+        raise HazardInputError("hazards.no_beta", name=s.name)
+    unknown = [c for c in s.classes if c not in TABLE2]
+    if unknown:
+        raise HazardInputError("hazards.unknown_class", name=s.name, classes=unknown)
+    betas = {c: exact(TABLE2[c].beta) for c in s.classes}
+    best = max(s.classes, key=lambda c: (betas[c], c))
+    ambiguous = len(set(betas.values())) > 1
+    basis = f"表4 {best}"
+    if len(s.classes) > 1:
+        basis += f"（{'、'.join(s.classes)} 中最大）"
+    return betas[best], basis, ambiguous
+
+
+def line(s: Substance) -> Line:
+    """The calculation-sheet line of one substance; q < 0, Q = 0 and β = 0 are refused."""
+    if s.q_t < 0:
+        raise HazardInputError("hazards.negative_quantity", name=s.name)
+    q_crit, q_basis = critical_quantity(s)
+    beta, beta_basis, ambiguous = correction_beta(s)
+    if q_crit <= 0:
+        raise HazardInputError("hazards.zero_critical_quantity", name=s.name)
+    if beta <= 0:
+        raise HazardInputError("hazards.zero_beta", name=s.name)
+    return Line(s.name, s.q_t, q_crit, q_basis, beta, beta_basis, ambiguous)
+
+
+# ------------------------------------------------------------------ the unit
+
+
+def alpha(people_outside: int) -> tuple[Fraction, str]:
+    """GB 18218-2018 表5: α from the people normally present within 500 m outside the boundary."""
+    if people_outside < 0:
+        raise HazardInputError("hazards.negative_people")
+    for least, value, band in TABLE5:
+        if people_outside >= least:
+            return exact(value), f"表5 {band}"
+    raise AssertionError("TABLE5 ends at 0")  # pragma: no cover
+
+
+def grade_of(r: Fraction) -> int:
+    """GB 18218-2018 表6: 一级 R ≥ 100, 二级 100 > R ≥ 50, 三级 50 > R ≥ 10, 四级 R < 10."""
+    for least, grade in TABLE6:
+        if r >= exact(least):
+            return grade
+    return 4
+
+
+@dataclass(frozen=True)
+class Result:
+    """Identification and, for a major hazard source, its grade, with the sheet behind them."""
+
+    version: str
+    lines: tuple[Line, ...]
+    s: Fraction  # Σ q/Q
+    major: bool  # S ≥ 1
+    alpha: Fraction | None
+    alpha_basis: str | None
+    r: Fraction | None  # α Σ β q/Q
+    grade: int | None  # 1..4
+    needs_review: bool  # some β was ambiguous
+
+    @property
+    def grade_name(self) -> tuple[str, str] | None:
+        """一级 … 四级 in Chinese and English."""
+        return None if self.grade is None else GRADE_NAMES[self.grade]
+
+
+def assess(substances: Sequence[Substance], people_outside: int) -> Result:
+    """GB 18218-2018 §4.2.1 and §4.3: S = Σ qᵢ/Qᵢ, a major hazard source when S ≥ 1 (a single
+    substance: q ≥ Q); then R = α · Σ βᵢ·qᵢ/Qᵢ graded by 表6. An empty unit is refused (not filled
+    in is not "not a major hazard source")."""
+    if not substances:
+        raise HazardInputError("hazards.empty_unit")
+    lines = tuple(line(s) for s in substances)
+    s_value = sum((ln.ratio for ln in lines), Fraction(0))
+    major = s_value >= 1
+    if not major:
+        return Result(
+            VERSION, lines, s_value, False, None, None, None, None, any(ln.beta_ambiguous for ln in lines)
+        )
+    a, a_basis = alpha(people_outside)
+    r = a * sum((ln.weighted for ln in lines), Fraction(0))
+    return Result(
+        VERSION, lines, s_value, True, a, a_basis, r, grade_of(r), any(ln.beta_ambiguous for ln in lines)
+    )
+
+
+_NAME_PARTS = re.compile(r"[()（）\[\];；,，、]")
+
+
+def table1_matches(name: str, cas: str | None) -> list[int]:
+    """表1 rows a chemical may be: by CAS, or by a printed name or alias. Several rows share a CAS
+    (硝化纤维素, 硝酸铵), so the caller chooses among them by specification."""
+    wanted = name.strip()
+    out = []
+    for no, row in TABLE1_BY_NO.items():
+        names = {p.strip() for p in _NAME_PARTS.split(row.name) if p.strip()}
+        if (cas and cas in row.cas) or wanted in names:
+            out.append(no)
+    return out
