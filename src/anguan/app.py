@@ -31,6 +31,8 @@ from anguan.core.jobs import Scheduler
 from anguan.core.realtime import RealtimeHub
 from anguan.core.time import utcnow
 from anguan.core.web import RequestIdMiddleware
+from anguan.hazards import api as hazards_api
+from anguan.hazards import service as hazards_service
 from anguan.hazards.locales import MESSAGES as HAZARDS_MESSAGES
 from anguan.identity import api as identity_api
 from anguan.identity import permissions as P
@@ -146,6 +148,11 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
 
     scheduler.add("basics.bypass_overdue", 30.0, bypass_overdue, probe=basics_bypass.overdue_pending)
     scheduler.add("basics.reminders", 3600.0, due_reminders)
+
+    async def hazards_recompute(session):  # type: ignore[no-untyped-def]
+        return await hazards_service.recompute_stale(session, utcnow())
+
+    scheduler.add("hazards.recompute", 60.0, hazards_recompute)
     return scheduler
 
 
@@ -257,6 +264,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         notify_api.router,
         basics_register_api.router,
         basics_ops_api.router,
+        hazards_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

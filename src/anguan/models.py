@@ -24,6 +24,8 @@ from anguan.core.db import Base
 from anguan.core.events import OutboxMessage
 from anguan.core.files import StoredFile
 from anguan.core.timeline import AuditEntry, AuditHead, TimelineEntry
+from anguan.hazards.models import Assessment as HazardAssessment
+from anguan.hazards.models import HazardUnit, UnitSubstance
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.monitoring.models import (
     Alarm,
@@ -62,6 +64,8 @@ __all__ = [
     "Equipment",
     "EquipmentCheck",
     "EquipmentLocation",
+    "HazardAssessment",
+    "HazardUnit",
     "InboxItem",
     "Interlock",
     "Licence",
@@ -85,6 +89,7 @@ __all__ = [
     "Supplier",
     "TimelineEntry",
     "Training",
+    "UnitSubstance",
     "User",
     "UserRole",
     "Visitor",

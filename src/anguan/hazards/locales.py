@@ -38,4 +38,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "The number of people outside cannot be negative",
     },
     "hazards.not_a_number": {"zh-CN": "不是数字：{value}", "en-US": "Not a number: {value}"},
+    "hazards.unit_not_found": {"zh-CN": "辨识单元不存在", "en-US": "Identification unit not found"},
+    "hazards.substance_not_found": {"zh-CN": "单元内的危险化学品不存在", "en-US": "Unit substance not found"},
+    "hazards.assessment_not_found": {"zh-CN": "辨识分级记录不存在", "en-US": "Assessment not found"},
+    "hazards.site_not_found": {"zh-CN": "厂区不存在", "en-US": "Site not found"},
+    "hazards.area_not_in_site": {"zh-CN": "区域不属于该厂区", "en-US": "The area is not in the site"},
+    "hazards.chemical_not_found": {"zh-CN": "危险化学品不存在", "en-US": "Chemical not found"},
+    "hazards.code_taken": {"zh-CN": "单元编码 {code} 已存在", "en-US": "Unit code {code} is taken"},
+    "hazards.substance_taken": {"zh-CN": "单元内已有 {name}", "en-US": "The unit already lists {name}"},
+    "hazards.already_reviewed": {"zh-CN": "该结果已复核", "en-US": "Already reviewed"},
 }

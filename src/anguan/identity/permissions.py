@@ -40,6 +40,9 @@ BASICS_PII = "basics.pii"
 BASICS_CONFIGURE = "basics.configure"
 BYPASS_REQUEST = "basics.bypass.request"
 BYPASS_APPROVE = "basics.bypass.approve"
+HAZARDS_READ = "hazards.read"
+HAZARDS_WRITE = "hazards.write"
+HAZARDS_REVIEW = "hazards.review"
 
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
@@ -89,6 +92,17 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(BYPASS_REQUEST, "basics", "申请/解除联锁旁路", "Request and remove interlock bypasses", None),
     Permission(BYPASS_APPROVE, "basics", "审批联锁旁路", "Approve interlock bypasses", None),
+    Permission(HAZARDS_READ, "hazards", "查看重大危险源", "View major hazard sources", None),
+    Permission(
+        HAZARDS_WRITE,
+        "hazards",
+        "维护辨识单元与危险化学品存量",
+        "Maintain identification units and quantities",
+        None,
+    ),
+    Permission(
+        HAZARDS_REVIEW, "hazards", "复核辨识分级结果", "Review identification and grading results", None
+    ),
 )
 
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
@@ -157,6 +171,9 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             BASICS_CONFIGURE,
             BYPASS_REQUEST,
             BYPASS_APPROVE,
+            HAZARDS_READ,
+            HAZARDS_WRITE,
+            HAZARDS_REVIEW,
         ),
     ),
     BuiltinRole(
@@ -164,11 +181,31 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "班组长",
         "Shift leader",
         None,
-        (PLANT_READ, FILES_WRITE, MON_READ, MON_OPERATE, MON_SHELVE, MON_OOS, BASICS_READ, BYPASS_REQUEST),
+        (
+            PLANT_READ,
+            FILES_WRITE,
+            MON_READ,
+            MON_OPERATE,
+            MON_SHELVE,
+            MON_OOS,
+            BASICS_READ,
+            BYPASS_REQUEST,
+            HAZARDS_READ,
+        ),
     ),
     BuiltinRole(
-        "operator", "操作员", "Operator", None, (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ)
+        "operator",
+        "操作员",
+        "Operator",
+        None,
+        (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ, HAZARDS_READ),
     ),
-    BuiltinRole("inspector", "巡检员", "Inspector", None, (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ)),
+    BuiltinRole(
+        "inspector",
+        "巡检员",
+        "Inspector",
+        None,
+        (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ, HAZARDS_READ),
+    ),
     BuiltinRole("contractor", "承包商", "Contractor", None, (PLANT_READ,)),
 )

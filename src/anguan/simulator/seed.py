@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics.seed import seed_basics
 from anguan.core.files import LocalFileStore
+from anguan.hazards.seed import seed_hazards
 from anguan.identity import repository as identity_repo
 from anguan.identity.models import DataScope, User, UserRole
 from anguan.identity.role_service import ensure_builtin_roles
@@ -163,6 +164,7 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
     await session.flush()
     counts = await seed_monitoring(session)
     counts |= await seed_basics(session, files, datetime.now(ZoneInfo(site.timezone)).date())
+    counts |= await seed_hazards(session, datetime.now(UTC))
     return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS), **counts}
 
 

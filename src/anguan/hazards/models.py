@@ -1,0 +1,92 @@
+"""Tables of the major-hazard module: identification units, their substances, and assessments.
+
+A unit (单元) is what GB 18218-2018 identifies: a production unit split at shut-off valves, or a
+storage unit (a tank farm per 防火堤, a warehouse per building). A unit whose latest assessment has
+S ≥ 1 is a major hazard source (重大危险源) with a grade; its calculation sheet is stored with its
+inputs and rule version, so a later change in the reference data never rewrites an old result.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from anguan.core.db import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
+
+
+class HazardUnit(IdMixin, TimestampMixin, Base):
+    """An identification unit (辨识单元) and, when major, the hazard source it is."""
+
+    __tablename__ = "hz_unit"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # storage | production
+    site_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_site.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("plant_area.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # How the unit is bounded: the 防火堤, the building, or the shut-off valves.
+    boundary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # 常住人口 within 500 m outside the plant boundary (表5 α), with where the figure comes from.
+    people_outside: Mapped[int] = mapped_column(Integer, default=0)
+    people_basis: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The latest assessment's results (copied for lists and the map).
+    assessment_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    major: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    grade: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    s_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    r_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    assessment_error: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    filing_no: Mapped[str | None] = mapped_column(String(60), nullable=True)  # 备案编号
+    status: Mapped[str] = mapped_column(String(20), default="in_use")  # in_use | stopped | maintenance
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class UnitSubstance(IdMixin, TimestampMixin, Base):
+    """A hazardous chemical present in a unit, with its design maximum quantity (设计最大量)."""
+
+    __tablename__ = "hz_unit_substance"
+    __table_args__ = (UniqueConstraint("unit_id", "name"),)
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    chemical_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("basics_chemical.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    q_t: Mapped[float] = mapped_column(Float)  # tonnes
+    containers: Mapped[str | None] = mapped_column(String(200), nullable=True)  # e.g. T-101、T-102
+    # The 表1 row, when the chemical is listed there (rows sharing a CAS are chosen here).
+    table1_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 表2 classes; empty means "derive from the chemical's GHS classes".
+    classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Conditions that move a flammable liquid between W5.1, W5.2 and W5.3/W5.4.
+    above_boiling_point: Mapped[bool] = mapped_column(Boolean, default=False)
+    special_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Assessment(IdMixin, Base):
+    """One identification and grading of a unit: its inputs, its sheet and its result."""
+
+    __tablename__ = "hz_assessment"
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rule_version: Mapped[str] = mapped_column(String(40))
+    trigger: Mapped[str] = mapped_column(String(60))  # manual | substance_changed | chemical_changed ...
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sheet: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    s_value: Mapped[str] = mapped_column(String(40))  # exact fraction as decimal text
+    major: Mapped[bool] = mapped_column(Boolean)
+    alpha: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    alpha_basis: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    r_value: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    grade: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
