@@ -190,3 +190,48 @@ TABLE5: tuple[tuple[int, str, str], ...] = (
 # 表6: grade by R, highest first: (R at least, grade 1–4).
 TABLE6: tuple[tuple[str, int], ...] = (("100", 1), ("50", 2), ("10", 3))
 GRADE_NAMES = {1: ("一级", "Grade 1"), 2: ("二级", "Grade 2"), 3: ("三级", "Grade 3"), 4: ("四级", "Grade 4")}
+
+
+# ------------------------------------------------------------------ dynamic risk colour (provisional)
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """The dynamic risk colour model (红橙黄蓝). [D] PROVISIONAL — NOT THE NATIONAL MODEL.
+
+    The MEM 重大危险源安全风险预警模型 was not obtainable (requirements §4.6). AQ 3064.1 §6.2 b asks for
+    "风险预警模型及规则"; this is the placeholder design of §4.6: inherent colour from the GB 18218
+    grade, dynamic points from live modifiers, colour = max(inherent, dynamic). Every weight and
+    threshold lives here and can be replaced as a whole by a new version.
+    """
+
+    version: str
+    label_zh: str
+    label_en: str
+    inherent: dict[int | None, str]  # GB 18218 grade (None: not a major hazard) → colour
+    alarm_points: dict[str, float]  # alarm priority → points per alarm that is not back to normal
+    bypass_points: float  # an SIS/interlock bypass applied in the unit's area
+    bypass_overdue_points: float  # … still applied after its approval ended
+    status_points: dict[str, float]  # unit status → points (检修/停用)
+    thresholds: tuple[tuple[float, str], ...]  # dynamic points at least → colour, highest first
+
+
+COLOURS = ("blue", "yellow", "orange", "red")
+COLOUR_NAMES = {
+    "blue": ("蓝", "Blue"),
+    "yellow": ("黄", "Yellow"),
+    "orange": ("橙", "Orange"),
+    "red": ("红", "Red"),
+}
+
+RISK_MODEL_V1 = RiskModel(
+    version="anguan-risk/v1-provisional",
+    label_zh="临时模型——非国家预警模型",
+    label_en="Provisional — not the national model",
+    inherent={1: "orange", 2: "yellow", 3: "blue", 4: "blue", None: "blue"},
+    alarm_points={"urgent": 3.0, "high": 2.0, "medium": 1.0, "low": 0.5},
+    bypass_points=1.0,
+    bypass_overdue_points=2.0,
+    status_points={"maintenance": 1.0, "stopped": 0.5},
+    thresholds=((3.0, "red"), (2.0, "orange"), (1.0, "yellow")),
+)

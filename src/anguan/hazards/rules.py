@@ -14,13 +14,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from anguan.hazards.reference import (
+    COLOURS,
     GRADE_NAMES,
+    RISK_MODEL_V1,
     TABLE1_BY_NO,
     TABLE2,
     TABLE3,
     TABLE5,
     TABLE6,
     VERSION,
+    RiskModel,
 )
 
 
@@ -287,3 +290,60 @@ def table1_matches(name: str, cas: str | None) -> list[int]:
         if (cas and cas in row.cas) or wanted in names:
             out.append(no)
     return out
+
+
+# ------------------------------------------------------------------ dynamic risk colour
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """One live condition that raises a unit's risk, with what it is for the reasons list."""
+
+    kind: str  # alarm | bypass | bypass_overdue | status
+    key: str  # alarm priority, unit status …
+    label: str  # e.g. "GT-102 HH 紧急报警"
+
+
+@dataclass(frozen=True)
+class RiskColour:
+    """A unit's colour now: max(inherent, dynamic), the points, and the reasons behind them."""
+
+    colour: str
+    inherent: str
+    dynamic: str
+    points: float
+    reasons: tuple[tuple[str, float], ...]  # (label, points), largest first
+    model_version: str
+
+    @property
+    def raised(self) -> bool:
+        """Live conditions put the unit above its inherent colour (a warning, 预警)."""
+        return COLOURS.index(self.dynamic) > COLOURS.index(self.inherent)
+
+
+def risk_colour(
+    grade: int | None, modifiers: Sequence[Modifier], model: RiskModel = RISK_MODEL_V1
+) -> RiskColour:
+    """Requirements §4.6 [D] placeholder, PROVISIONAL — NOT THE NATIONAL MODEL: inherent colour from
+    the GB 18218 grade; dynamic colour from the summed points of live modifiers against the model's
+    thresholds (a threshold reached exactly counts); the colour is the higher of the two."""
+    inherent = model.inherent.get(grade, model.inherent[None])
+    scored: list[tuple[str, float]] = []
+    for m in modifiers:
+        if m.kind == "alarm":
+            pts = model.alarm_points.get(m.key, 0.0)
+        elif m.kind == "bypass":
+            pts = model.bypass_points
+        elif m.kind == "bypass_overdue":
+            pts = model.bypass_overdue_points
+        elif m.kind == "status":
+            pts = model.status_points.get(m.key, 0.0)
+        else:
+            raise ValueError(f"unknown modifier kind {m.kind}")
+        if pts > 0:
+            scored.append((m.label, pts))
+    points = sum(p for _, p in scored)
+    dynamic = next((c for least, c in model.thresholds if points >= least), "blue")
+    colour = max(inherent, dynamic, key=COLOURS.index)
+    reasons = tuple(sorted(scored, key=lambda r: -r[1]))
+    return RiskColour(colour, inherent, dynamic, points, reasons, model.version)
