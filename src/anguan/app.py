@@ -32,6 +32,8 @@ from anguan.core.realtime import RealtimeHub
 from anguan.core.time import utcnow
 from anguan.core.web import RequestIdMiddleware
 from anguan.hazards import api as hazards_api
+from anguan.hazards import risk as hazards_risk
+from anguan.hazards import risk_api as hazards_risk_api
 from anguan.hazards import service as hazards_service
 from anguan.hazards.locales import MESSAGES as HAZARDS_MESSAGES
 from anguan.identity import api as identity_api
@@ -70,6 +72,7 @@ def register_handlers(bus: EventBus, hub: RealtimeHub, database: Database) -> No
     """Wire module event handlers and the realtime sink (no import-time registration)."""
     hub.register_topic("plant", P.PLANT_READ)
     hub.register_topic("monitoring", P.MON_READ)
+    hub.register_topic("hazards", P.HAZARDS_READ)
     # Personal notifications: the hub delivers an event scoped {"user_id": id} to that user only.
     hub.register_topic("notify", "")
     for event_type in (AlarmRaised, AlarmCleared, BypassChanged, BypassOverdue):
@@ -153,6 +156,11 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
         return await hazards_service.recompute_stale(session, utcnow())
 
     scheduler.add("hazards.recompute", 60.0, hazards_recompute)
+
+    async def hazards_colours(session):  # type: ignore[no-untyped-def]
+        return await hazards_risk.refresh(session, bus, utcnow())
+
+    scheduler.add("hazards.risk", 5.0, hazards_colours)
     return scheduler
 
 
@@ -265,6 +273,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         basics_register_api.router,
         basics_ops_api.router,
         hazards_api.router,
+        hazards_risk_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

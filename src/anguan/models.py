@@ -25,7 +25,8 @@ from anguan.core.events import OutboxMessage
 from anguan.core.files import StoredFile
 from anguan.core.timeline import AuditEntry, AuditHead, TimelineEntry
 from anguan.hazards.models import Assessment as HazardAssessment
-from anguan.hazards.models import HazardUnit, UnitSubstance
+from anguan.hazards.models import HazardUnit, RiskState, UnitSubstance
+from anguan.hazards.models import RiskWarning as HazardWarning
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.monitoring.models import (
     Alarm,
@@ -66,6 +67,7 @@ __all__ = [
     "EquipmentLocation",
     "HazardAssessment",
     "HazardUnit",
+    "HazardWarning",
     "InboxItem",
     "Interlock",
     "Licence",
@@ -78,6 +80,7 @@ __all__ = [
     "PointCurrent",
     "Process",
     "Reject",
+    "RiskState",
     "Role",
     "Rollup1h",
     "Rollup1m",

@@ -47,4 +47,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hazards.code_taken": {"zh-CN": "单元编码 {code} 已存在", "en-US": "Unit code {code} is taken"},
     "hazards.substance_taken": {"zh-CN": "单元内已有 {name}", "en-US": "The unit already lists {name}"},
     "hazards.already_reviewed": {"zh-CN": "该结果已复核", "en-US": "Already reviewed"},
+    "hazards.warning_not_found": {"zh-CN": "预警不存在", "en-US": "Warning not found"},
+    "hazards.warning_not_cleared": {
+        "zh-CN": "预警尚未消除（{status}），消警后才能上报处置结果",
+        "en-US": "The warning has not cleared ({status}); report its disposal once it clears",
+    },
 }

@@ -90,3 +90,41 @@ class Assessment(IdMixin, Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RiskState(Base):
+    """A unit's current dynamic risk colour and the reasons behind it (one row per unit)."""
+
+    __tablename__ = "hz_risk"
+
+    unit_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    colour: Mapped[str] = mapped_column(String(8))
+    inherent: Mapped[str] = mapped_column(String(8))
+    dynamic: Mapped[str] = mapped_column(String(8))
+    points: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[label, points], ...]
+    model_version: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RiskWarning(IdMixin, Base):
+    """A risk warning (预警): raised when live conditions lift a unit above its inherent colour,
+    cleared when they subside, closed only with the disposal result, cause analysis and corrective
+    measures (消警后上报处置结果、原因分析及整改措施)."""
+
+    __tablename__ = "hz_warning"
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open | cleared | closed
+    colour: Mapped[str] = mapped_column(String(8))  # the highest colour reached
+    reasons: Mapped[list[list[Any]]] = mapped_column(JSON)  # the reasons at the highest colour
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    disposal: Mapped[str | None] = mapped_column(Text, nullable=True)  # 处置结果
+    cause: Mapped[str | None] = mapped_column(Text, nullable=True)  # 原因分析
+    measures: Mapped[str | None] = mapped_column(Text, nullable=True)  # 整改措施
+    closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

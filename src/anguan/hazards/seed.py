@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics.models import Chemical
 from anguan.hazards import service
 from anguan.hazards.models import HazardUnit, UnitSubstance
+from anguan.monitoring.models import Point
 from anguan.plant.models import Area, Site
 
 PEOPLE_BASIS = "园区管委会 2026 年人口核查：厂界外 500 m 内常住人口（含幸福村 118 人）"
@@ -104,4 +105,11 @@ async def seed_hazards(session: AsyncSession, now: datetime) -> dict[str, int]:
             )
         await session.flush()
         await service.assess_unit(session, unit, trigger="seed", now=now, actor=None)
+        # The unit's monitoring points (位号) are those of its area not bound elsewhere yet.
+        if unit.area_id is not None:
+            await session.execute(
+                update(Point)
+                .where(Point.area_id == unit.area_id, Point.hazard_source_id.is_(None))
+                .values(hazard_source_id=unit.id)
+            )
     return {"hazard_units": len(have | {u.code for u in UNITS})}

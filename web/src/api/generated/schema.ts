@@ -867,6 +867,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk Colours
+         * @description Every visible unit's colour now with its reasons (provisional model, labelled so).
+         */
+        get: operations["hazards-risk_colours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/substances/{substance_id}": {
         parameters: {
             query?: never;
@@ -997,6 +1017,46 @@ export interface paths {
          * @description Add a chemical with its design maximum quantity; the unit is recomputed.
          */
         post: operations["hazards-add_substance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warnings
+         * @description Risk warnings of visible units, newest first.
+         */
+        get: operations["hazards-warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/warnings/{warning_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close
+         * @description Report a cleared warning's disposal, cause and corrective measures (消警后上报).
+         */
+        post: operations["hazards-close"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2704,6 +2764,24 @@ export interface components {
             /** Tag */
             tag: string;
         };
+        /** CloseIn */
+        CloseIn: {
+            /**
+             * Cause
+             * @description 原因分析
+             */
+            cause: string;
+            /**
+             * Disposal
+             * @description 处置结果
+             */
+            disposal: string;
+            /**
+             * Measures
+             * @description 整改措施
+             */
+            measures: string;
+        };
         /** CommentIn */
         CommentIn: {
             /** Text */
@@ -3987,6 +4065,42 @@ export interface components {
              */
             note: string;
         };
+        /** RiskOut */
+        RiskOut: {
+            /** Area Id */
+            area_id: number | null;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Code */
+            code: string;
+            /** Colour */
+            colour: string;
+            /** Dynamic */
+            dynamic: string;
+            /** Grade */
+            grade: number | null;
+            /** Inherent */
+            inherent: string;
+            /** Model Label En */
+            model_label_en: string;
+            /** Model Label Zh */
+            model_label_zh: string;
+            /** Model Version */
+            model_version: string;
+            /** Name */
+            name: string;
+            /** Points */
+            points: number;
+            /** Reasons */
+            reasons: unknown[][];
+            /** Site Id */
+            site_id: number;
+            /** Unit Id */
+            unit_id: number;
+        };
         /** RoleIn */
         RoleIn: {
             /** Code */
@@ -4830,6 +4944,36 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** WarningOut */
+        WarningOut: {
+            /** Cause */
+            cause: string | null;
+            /** Cleared At */
+            cleared_at: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closed By */
+            closed_by: string | null;
+            /** Colour */
+            colour: string;
+            /** Disposal */
+            disposal: string | null;
+            /** Id */
+            id: number;
+            /** Measures */
+            measures: string | null;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Reasons */
+            reasons: unknown[][];
+            /** Status */
+            status: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** WebhookCreated */
         WebhookCreated: {
@@ -7726,6 +7870,44 @@ export interface operations {
             };
         };
     };
+    "hazards-risk_colours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "hazards-delete_substance": {
         parameters: {
             query?: never;
@@ -8324,6 +8506,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubstanceOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-warnings": {
+        parameters: {
+            query?: {
+                status?: ("open" | "cleared" | "closed") | null;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"];
                 };
             };
             /** @description common.not_authenticated */

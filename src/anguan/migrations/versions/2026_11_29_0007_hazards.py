@@ -1,8 +1,8 @@
-"""hazards units and assessments
+"""hazards units, assessments, risk and warnings
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-29 04:16:57.811436
+Create Date: 2026-11-29 04:21:57.088124
 """
 
 from collections.abc import Sequence
@@ -86,6 +86,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hz_assessment_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
+        "hz_risk",
+        sa.Column("unit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("colour", sa.String(length=8), nullable=False),
+        sa.Column("inherent", sa.String(length=8), nullable=False),
+        sa.Column("dynamic", sa.String(length=8), nullable=False),
+        sa.Column("points", sa.Float(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("model_version", sa.String(length=40), nullable=False),
+        sa.Column("changed_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.Column("computed_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["hz_unit.id"], name=op.f("fk_hz_risk_unit_id_hz_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("unit_id", name=op.f("pk_hz_risk")),
+    )
+    op.create_table(
         "hz_unit_substance",
         sa.Column("unit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("chemical_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
@@ -118,9 +134,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hz_unit_substance_chemical_id"), ["chemical_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_hz_unit_substance_unit_id"), ["unit_id"], unique=False)
 
+    op.create_table(
+        "hz_warning",
+        sa.Column("unit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("colour", sa.String(length=8), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("raised_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.Column("cleared_at", anguan.core.db.UTCDateTime(), nullable=True),
+        sa.Column("disposal", sa.Text(), nullable=True),
+        sa.Column("cause", sa.Text(), nullable=True),
+        sa.Column("measures", sa.Text(), nullable=True),
+        sa.Column("closed_by", sa.String(length=64), nullable=True),
+        sa.Column("closed_at", anguan.core.db.UTCDateTime(), nullable=True),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["hz_unit.id"], name=op.f("fk_hz_warning_unit_id_hz_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hz_warning")),
+    )
+    with op.batch_alter_table("hz_warning", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hz_warning_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hz_warning_unit_id"), ["unit_id"], unique=False)
+
 
 def downgrade() -> None:
     # Dropping a table drops its indexes (MariaDB refuses to drop an index a foreign key needs).
+    op.drop_table("hz_warning")
     op.drop_table("hz_unit_substance")
+    op.drop_table("hz_risk")
     op.drop_table("hz_assessment")
     op.drop_table("hz_unit")

@@ -1,0 +1,182 @@
+"""Dynamic risk colour of the units and the warning lifecycle (预警 → 消警 → 上报处置).
+
+Modifiers come from other modules' live data: alarms of the points bound to the unit that are not
+back to normal (active or unacknowledged; shelved, out-of-service and suppressed ones excluded), SIS
+and interlock bypasses applied in the unit's area (more when overdue), the unit's own status. A
+colour change is stored with its reasons and pushed live; a rise above the inherent colour opens a
+warning that must be closed with the disposal result, cause analysis and corrective measures.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anguan.basics import rules as basics_rules
+from anguan.basics.models import Bypass, Interlock
+from anguan.core.errors import Conflict, NotFound
+from anguan.core.events import DomainEvent, EventBus
+from anguan.core.timeline import AuditActor, record
+from anguan.hazards import rules
+from anguan.hazards.models import HazardUnit, RiskState, RiskWarning
+from anguan.hazards.reference import COLOURS
+from anguan.monitoring.models import Alarm, Point
+
+PRIORITY_ZH = {"urgent": "紧急", "high": "高", "medium": "中", "low": "低"}
+STATUS_ZH = {"maintenance": "检修", "stopped": "停用"}
+
+
+class ColourChanged(DomainEvent):
+    """A unit's risk colour changed (the map recolours it, with the reasons)."""
+
+    name: ClassVar[str] = "hazards.colour_changed"
+    topic: ClassVar[str | None] = "hazards"
+    unit_id: int
+    code: str
+    site_id: int
+    area_id: int | None
+    colour: str
+    previous: str | None
+    inherent: str
+    reasons: list[list[object]]
+    model_version: str
+
+    def realtime_scope(self) -> dict[str, int] | None:
+        scope = {"site_id": self.site_id}
+        if self.area_id is not None:
+            scope["area_id"] = self.area_id
+        return scope
+
+
+async def modifiers(session: AsyncSession, unit: HazardUnit, now: datetime) -> list[rules.Modifier]:
+    """The live conditions of one unit."""
+    out: list[rules.Modifier] = []
+    alarms = (
+        await session.execute(
+            select(Point.tag, Alarm.condition, Alarm.priority)
+            .join(Point, Point.id == Alarm.point_id)
+            .where(
+                Point.hazard_source_id == unit.id,
+                or_(Alarm.active.is_(True), Alarm.acked.is_(False)),
+                Alarm.oos.is_(False),
+                Alarm.suppressed.is_(False),
+                or_(Alarm.shelved_until.is_(None), Alarm.shelved_until <= now),
+            )
+            .order_by(Point.tag, Alarm.condition)
+        )
+    ).all()
+    for tag, condition, priority in alarms:
+        out.append(
+            rules.Modifier(
+                "alarm", priority, f"{tag} {condition} {PRIORITY_ZH.get(priority, priority)}级报警"
+            )
+        )
+    if unit.area_id is not None:
+        bypasses = (
+            await session.execute(
+                select(Interlock.tag, Bypass.approved_until)
+                .join(Interlock, Interlock.id == Bypass.interlock_id)
+                .where(Interlock.area_id == unit.area_id, Bypass.status == "active")
+            )
+        ).all()
+        for tag, until in bypasses:
+            overdue = until is not None and basics_rules.bypass_overdue(True, until, now)
+            kind = "bypass_overdue" if overdue else "bypass"
+            out.append(rules.Modifier(kind, "", f"{tag} 联锁旁路{'超期' if overdue else '中'}"))
+    if unit.status in STATUS_ZH:
+        out.append(rules.Modifier("status", unit.status, f"单元{STATUS_ZH[unit.status]}"))
+    return out
+
+
+async def refresh(session: AsyncSession, bus: EventBus | None, now: datetime) -> int:
+    """Recompute every unit's colour; store changes, push them, and move warnings along."""
+    changed = 0
+    states = {s.unit_id: s for s in (await session.scalars(select(RiskState))).all()}
+    open_warnings = {
+        w.unit_id: w
+        for w in (await session.scalars(select(RiskWarning).where(RiskWarning.status == "open"))).all()
+    }
+    for unit in (await session.scalars(select(HazardUnit).order_by(HazardUnit.id))).all():
+        colour = rules.risk_colour(unit.grade if unit.major else None, await modifiers(session, unit, now))
+        reasons = [[label, pts] for label, pts in colour.reasons]
+        state = states.get(unit.id)
+        previous = state.colour if state else None
+        if state is None:
+            state = RiskState(unit_id=unit.id, changed_at=now)
+            session.add(state)
+        if previous != colour.colour or state.reasons != reasons:
+            if previous != colour.colour:
+                state.changed_at = now
+                changed += 1
+                if bus is not None and previous is not None:
+                    bus.emit(
+                        session,
+                        ColourChanged(
+                            unit_id=unit.id,
+                            code=unit.code,
+                            site_id=unit.site_id,
+                            area_id=unit.area_id,
+                            colour=colour.colour,
+                            previous=previous,
+                            inherent=colour.inherent,
+                            reasons=reasons,
+                            model_version=colour.model_version,
+                        ),
+                    )
+        state.colour, state.inherent, state.dynamic = colour.colour, colour.inherent, colour.dynamic
+        state.points, state.reasons, state.model_version, state.computed_at = (
+            colour.points,
+            reasons,
+            colour.model_version,
+            now,
+        )
+        warning = open_warnings.get(unit.id)
+        if colour.raised and warning is None:
+            session.add(
+                RiskWarning(
+                    unit_id=unit.id, status="open", colour=colour.colour, reasons=reasons, raised_at=now
+                )
+            )
+            await record(
+                session,
+                None,
+                "hazards.warning_raised",
+                target_type="hz_unit",
+                target_id=unit.id,
+                detail={"colour": colour.colour},
+            )
+        elif colour.raised and warning is not None:
+            if COLOURS.index(colour.colour) > COLOURS.index(warning.colour):
+                warning.colour, warning.reasons = colour.colour, reasons
+        elif warning is not None:
+            warning.status, warning.cleared_at = "cleared", now
+            await record(
+                session, None, "hazards.warning_cleared", target_type="hz_warning", target_id=warning.id
+            )
+    await session.flush()
+    return changed
+
+
+async def close_warning(
+    session: AsyncSession,
+    actor: AuditActor,
+    warning_id: int,
+    *,
+    disposal: str,
+    cause: str,
+    measures: str,
+    now: datetime,
+) -> RiskWarning:
+    """Close a cleared warning with its report; an open one must clear first (409)."""
+    w = await session.get(RiskWarning, warning_id)
+    if w is None:
+        raise NotFound("hazards.warning_not_found", id=warning_id)
+    if w.status != "cleared":
+        raise Conflict("hazards.warning_not_cleared", status=w.status)
+    w.disposal, w.cause, w.measures = disposal, cause, measures
+    w.status, w.closed_by, w.closed_at = "closed", actor.username, now
+    await record(session, actor, "hazards.warning_closed", target_type="hz_warning", target_id=w.id)
+    return w

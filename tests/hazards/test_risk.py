@@ -1,0 +1,141 @@
+"""Dynamic risk colour on the demo plant: an alarm on a bound point recolours its unit, a warning
+opens, clears when the alarm is handled, and closes only with its report."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from anguan.core.events import DomainEvent
+from anguan.core.time import utcnow
+from anguan.hazards import risk
+from anguan.hazards.models import HazardUnit, RiskWarning
+from anguan.monitoring.models import Alarm, Point
+from tests.plant.support import Callers
+
+H = "/api/v1/hazards"
+
+
+class Recorder:
+    """Stands in for the event bus: keeps what was emitted."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def emit(self, session: Any, event: DomainEvent, durable: bool = False) -> None:
+        self.events.append(event)
+
+
+@pytest.fixture
+async def callers(app: Any) -> AsyncIterator[Callers]:
+    c = Callers(app)
+    yield c
+    await c.aclose()
+
+
+async def _refresh(app: Any, bus: Recorder, minutes: int = 0) -> None:
+    async with app.state.database.transaction() as session:
+        await risk.refresh(session, bus, utcnow() + timedelta(minutes=minutes))  # type: ignore[arg-type]
+
+
+async def _alarm(app: Any, unit_code: str, **state: Any) -> int:
+    """Put the first bound point's H alarm of a unit into `state`; returns the alarm id."""
+    async with app.state.database.transaction() as session:
+        unit = (await session.scalars(select(HazardUnit).where(HazardUnit.code == unit_code))).one()
+        point = (
+            await session.scalars(select(Point).where(Point.hazard_source_id == unit.id).order_by(Point.tag))
+        ).first()
+        assert point is not None, "seeded points are bound to their unit"
+        alarm = (
+            await session.scalars(select(Alarm).where(Alarm.point_id == point.id, Alarm.condition == "H"))
+        ).first()
+        if alarm is None:
+            alarm = Alarm(
+                point_id=point.id,
+                condition="H",
+                priority="urgent",
+                site_id=point.site_id,
+                area_id=point.area_id,
+            )
+            session.add(alarm)
+        for k, v in state.items():
+            setattr(alarm, k, v)
+        await session.flush()
+        return int(alarm.id)
+
+
+async def test_an_alarm_recolours_the_unit_and_the_warning_runs_to_closure(app: Any, callers: Any) -> None:
+    safety = await callers("safety")
+    bus = Recorder()
+    await _refresh(app, bus)
+    before = {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}
+    assert (
+        before["HZ-DK02"]["colour"] == "blue" and before["HZ-DK02"]["inherent"] == "blue"
+    )  # 四级, nothing live
+    assert before["HZ-DK02"]["model_label_zh"] == "临时模型——非国家预警模型"
+
+    await _alarm(app, "HZ-DK02", active=True, acked=False, priority="urgent")
+    await _refresh(app, bus)
+    now = {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}
+    assert now["HZ-DK02"]["colour"] == "red"
+    assert "紧急级报警" in now["HZ-DK02"]["reasons"][0][0] and now["HZ-DK02"]["reasons"][0][1] == 3.0
+    pushed = [e for e in bus.events if isinstance(e, risk.ColourChanged) and e.code == "HZ-DK02"]
+    assert [(e.previous, e.colour) for e in pushed] == [("blue", "red")]
+    unit_id = now["HZ-DK02"]["unit_id"]
+    warning = (await safety.get(f"{H}/warnings", params={"unit_id": unit_id, "status": "open"})).json()[0]
+    report = {"disposal": "关阀隔离，泄漏消除", "cause": "法兰垫片老化", "measures": "更换垫片，纳入周检"}
+    r = await safety.post(f"{H}/warnings/{warning['id']}/close", json=report)
+    assert r.status_code == 409 and r.json()["code"] == "hazards.warning_not_cleared"
+
+    # Returned to normal but not yet acknowledged: still an open alarm (rtn_unack).
+    await _alarm(app, "HZ-DK02", active=False)
+    await _refresh(app, bus)
+    assert {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}["HZ-DK02"]["colour"] == "red"
+    await _alarm(app, "HZ-DK02", acked=True)
+    await _refresh(app, bus)
+    after = {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}
+    assert (after["HZ-DK02"]["colour"], after["HZ-DK02"]["reasons"]) == ("blue", [])
+    w = (await safety.get(f"{H}/warnings", params={"unit_id": unit_id})).json()[0]
+    assert (w["status"], w["colour"]) == ("cleared", "red")
+    r = await safety.post(f"{H}/warnings/{warning['id']}/close", json=report)
+    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["cause"] == "法兰垫片老化"
+    assert (await safety.post(f"{H}/warnings/{warning['id']}/close", json=report)).status_code == 409
+
+
+async def test_shelved_and_out_of_service_alarms_do_not_count(app: Any) -> None:
+    bus = Recorder()
+    await _alarm(app, "HZ-DK02", active=True, acked=False, priority="high", oos=True)
+    await _refresh(app, bus)
+    await _alarm(app, "HZ-DK02", oos=False, shelved_until=utcnow() + timedelta(hours=1))
+    await _refresh(app, bus)
+    assert not [e for e in bus.events if isinstance(e, risk.ColourChanged) and e.code == "HZ-DK02"]
+    async with app.state.database.transaction() as session:
+        unit = (await session.scalars(select(HazardUnit).where(HazardUnit.code == "HZ-DK02"))).one()
+        assert await risk.modifiers(session, unit, utcnow()) == []
+        # Once the shelf expires the alarm counts again.
+        mods = await risk.modifiers(session, unit, utcnow() + timedelta(hours=2))
+        assert [m.key for m in mods] == ["high"]
+
+
+async def test_an_overdue_bypass_in_the_unit_area_raises_it(app: Any) -> None:
+    async with app.state.database.transaction() as session:
+        rows = (await session.scalars(select(HazardUnit))).all()
+        texts = {u.code: [m.label for m in await risk.modifiers(session, u, utcnow())] for u in rows}
+    # The demo seeds IS-203's bypass past its approval; it sits in one of the units' areas.
+    assert any("联锁旁路超期" in label for labels in texts.values() for label in labels)
+
+
+async def test_warning_refusals(callers: Any, app: Any) -> None:
+    safety, operator = await callers("safety"), await callers("operator")
+    body = {"disposal": "处置", "cause": "原因", "measures": "措施"}
+    assert (await safety.post(f"{H}/warnings/987654/close", json=body)).status_code == 404
+    async with app.state.database.transaction() as session:
+        w = (await session.scalars(select(RiskWarning).limit(1))).first()
+    if w is not None:
+        assert (await operator.post(f"{H}/warnings/{w.id}/close", json=body)).status_code == 403
+    r = await safety.post(f"{H}/warnings/1/close", json={"disposal": "", "cause": "x", "measures": "y"})
+    assert r.status_code == 422
