@@ -21,6 +21,7 @@ from anguan.basics import reminders as basics_reminders
 from anguan.basics.events import BypassChanged, BypassOverdue
 from anguan.basics.locales import MESSAGES as BASICS_MESSAGES
 from anguan.basics.ops_locales import MESSAGES as BASICS_OPS_MESSAGES
+from anguan.basics.settings_service import plant_date
 from anguan.core.config import Settings, get_settings
 from anguan.core.db import Database
 from anguan.core.errors import install_error_handlers
@@ -32,6 +33,8 @@ from anguan.core.realtime import RealtimeHub
 from anguan.core.time import utcnow
 from anguan.core.web import RequestIdMiddleware
 from anguan.hazards import api as hazards_api
+from anguan.hazards import duty as hazards_duty
+from anguan.hazards import duty_api as hazards_duty_api
 from anguan.hazards import risk as hazards_risk
 from anguan.hazards import risk_api as hazards_risk_api
 from anguan.hazards import service as hazards_service
@@ -158,9 +161,15 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
     scheduler.add("hazards.recompute", 60.0, hazards_recompute)
 
     async def hazards_colours(session):  # type: ignore[no-untyped-def]
-        return await hazards_risk.refresh(session, bus, utcnow())
+        return await hazards_risk.refresh(session, bus, utcnow(), settings.site_timezone)
 
     scheduler.add("hazards.risk", 5.0, hazards_colours)
+
+    async def hazards_duty_tasks(session):  # type: ignore[no-untyped-def]
+        await hazards_duty.ensure_national_templates(session)
+        return await hazards_duty.generate_tasks(session, plant_date(utcnow(), settings.site_timezone))
+
+    scheduler.add("hazards.duty_tasks", 600.0, hazards_duty_tasks)
     return scheduler
 
 
@@ -274,6 +283,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         basics_ops_api.router,
         hazards_api.router,
         hazards_risk_api.router,
+        hazards_duty_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

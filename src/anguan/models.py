@@ -25,7 +25,8 @@ from anguan.core.events import OutboxMessage
 from anguan.core.files import StoredFile
 from anguan.core.timeline import AuditEntry, AuditHead, TimelineEntry
 from anguan.hazards.models import Assessment as HazardAssessment
-from anguan.hazards.models import HazardUnit, RiskState, UnitSubstance
+from anguan.hazards.models import Duty as HazardDuty
+from anguan.hazards.models import DutyTask, DutyTemplate, HazardUnit, RiskState, UnitSubstance
 from anguan.hazards.models import RiskWarning as HazardWarning
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.monitoring.models import (
@@ -61,11 +62,14 @@ __all__ = [
     "DataScope",
     "Department",
     "Duty",
+    "DutyTask",
+    "DutyTemplate",
     "Enterprise",
     "Equipment",
     "EquipmentCheck",
     "EquipmentLocation",
     "HazardAssessment",
+    "HazardDuty",
     "HazardUnit",
     "HazardWarning",
     "InboxItem",

@@ -21,6 +21,8 @@ from anguan.basics.reminders import actor_of
 from anguan.core.db import Database
 from anguan.core.i18n import register_messages
 from anguan.core.time import Clock
+from anguan.hazards.models import Duty as HazardDuty
+from anguan.hazards.models import DutyTask, UnitSubstance
 from anguan.identity.models import DataScope, Role, User, UserRole
 from anguan.identity.schemas import Actor
 from anguan.plant.models import Area, Department, Site
@@ -52,6 +54,9 @@ async def clear_basics(database: Database) -> None:
         for model in (
             m.Bypass,
             m.Interlock,
+            DutyTask,  # hazards rows refer to people and chemicals
+            HazardDuty,
+            UnitSubstance,
             m.EquipmentCheck,
             m.Equipment,
             m.StartStop,

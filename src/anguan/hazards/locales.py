@@ -52,4 +52,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预警尚未消除（{status}），消警后才能上报处置结果",
         "en-US": "The warning has not cleared ({status}); report its disposal once it clears",
     },
+    "hazards.task_not_found": {"zh-CN": "包保任务不存在", "en-US": "Duty task not found"},
+    "hazards.not_your_task": {
+        "zh-CN": "只有该任务的包保责任人本人可以完成",
+        "en-US": "Only the responsible person can complete this task",
+    },
+    "hazards.task_done": {"zh-CN": "该任务已完成", "en-US": "The task is already done"},
+    "hazards.abnormal_needs_note": {
+        "zh-CN": "发现异常时须填写情况说明",
+        "en-US": "An abnormal finding needs a description",
+    },
+    "hazards.unknown_photo": {
+        "zh-CN": "照片不存在或不是您上传的",
+        "en-US": "Unknown photo, or not your upload",
+    },
+    "hazards.not_major": {
+        "zh-CN": "该单元不构成重大危险源，无需包保",
+        "en-US": "The unit is not a major hazard source; it has no 包保 heads",
+    },
+    "hazards.person_not_active": {
+        "zh-CN": "人员不存在或不在岗",
+        "en-US": "The person does not exist or has left",
+    },
+    "hazards.national_text_fixed": {
+        "zh-CN": "国家任务清单条目的内容不能修改（可调整周期或停用）",
+        "en-US": "A national list item's text is fixed (its cycle may change, or it may be disabled)",
+    },
+    "hazards.bad_period": {"zh-CN": "结束日期早于开始日期", "en-US": "The end is before the start"},
 }

@@ -8,10 +8,10 @@ inputs and rule version, so a later change in the reference data never rewrites 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anguan.core.db import Base, BigId, IdMixin, TimestampMixin, UTCDateTime
@@ -128,3 +128,59 @@ class RiskWarning(IdMixin, Base):
     measures: Mapped[str | None] = mapped_column(Text, nullable=True)  # 整改措施
     closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Duty(IdMixin, TimestampMixin, Base):
+    """A 包保 responsibility: who is the principal, technical or operational head of a hazard source."""
+
+    __tablename__ = "hz_duty"
+    __table_args__ = (UniqueConstraint("unit_id", "role"),)
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # principal | technical | operational
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("basics_person.id", ondelete="RESTRICT"), index=True
+    )
+
+
+class DutyTemplate(IdMixin, TimestampMixin, Base):
+    """One item of a role's 包保 task list (taskNum), with its cycle; enterprise-configurable."""
+
+    __tablename__ = "hz_duty_template"
+    __table_args__ = (UniqueConstraint("role", "task_num"),)
+
+    role: Mapped[str] = mapped_column(String(20))
+    task_num: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    cycle: Mapped[str] = mapped_column(String(10))  # week | month | quarter
+    source: Mapped[str] = mapped_column(String(20), default="enterprise")  # national | enterprise
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DutyTask(IdMixin, TimestampMixin, Base):
+    """One 包保 task of one period for one responsible person, and how it was done."""
+
+    __tablename__ = "hz_duty_task"
+    __table_args__ = (UniqueConstraint("unit_id", "template_id", "period_start"),)
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_duty_template.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    task_num: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("basics_person.id", ondelete="RESTRICT"), index=True
+    )
+    period_start: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # plant date of completion
+    done_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    result: Mapped[str | None] = mapped_column(String(10), nullable=True)  # normal | abnormal
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    photos: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Where it was done: plant-map metres, or WGS-84 from the phone.
+    x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)

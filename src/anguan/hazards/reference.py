@@ -213,6 +213,7 @@ class RiskModel:
     bypass_points: float  # an SIS/interlock bypass applied in the unit's area
     bypass_overdue_points: float  # … still applied after its approval ended
     status_points: dict[str, float]  # unit status → points (检修/停用)
+    duty_overdue_points: float  # any 包保 task of the unit past its due day
     thresholds: tuple[tuple[float, str], ...]  # dynamic points at least → colour, highest first
 
 
@@ -233,5 +234,38 @@ RISK_MODEL_V1 = RiskModel(
     bypass_points=1.0,
     bypass_overdue_points=2.0,
     status_points={"maintenance": 1.0, "stopped": 0.5},
+    duty_overdue_points=1.0,
     thresholds=((3.0, "red"), (2.0, "orange"), (1.0, "yellow")),
 )
+
+
+# ------------------------------------------------------------------ 包保 (safety responsibility)
+
+DUTY_ROLES = {
+    "principal": ("主要负责人", "Principal"),
+    "technical": ("技术负责人", "Technical head"),
+    "operational": ("操作负责人", "Operational head"),
+}
+# Exchange workType of each role (requirements §3.1: 1 主要, 2 技术, 3 操作负责人).
+DUTY_WORK_TYPE = {"principal": 1, "technical": 2, "operational": 3}
+# Item counts fixed by the national exchange (taskNum 1–9 / 1–9 / 1–10) [B, S9].
+DUTY_TASK_COUNT = {"principal": 9, "technical": 9, "operational": 10}
+
+# [B/C, S14] Wording of the 操作负责人 items of 《危险化学品企业重大危险源安全包保责任人隐患排查任务清单》.
+OPERATIONAL_TASKS_V1: tuple[str, ...] = (
+    "岗位操作人员严格执行重大危险源规章制度和操作规程、遵守劳动纪律",
+    "涉及重大危险源的特殊作业、检维修作业按规定办理作业票，监护人在场，无违章，风险受控",
+    "隐患整改到位，装置设备不带“病”运行",
+    "外来施工单位及人员无违章",
+    "设备设施（动静设备、自控系统、安全设施）完好",
+    "应急设施、装备、器材、消防设施完好",
+    "现场监控设施完好并有效覆盖重大危险源区域",
+    "可燃/有毒气体报警器和火灾报警器正常，报警信息及时处置",
+    "危险化学品安全生产风险监测预警系统警示信息及时处置、系统正常运行",
+    "排查人员熟悉流程、运用移动终端开展隐患排查并闭环",
+)
+
+# [D] Default frequencies per role: the commonly cited quarterly / monthly / weekly (requirements
+# §3.4 gap: not found in any source). Each template row can carry its own cycle.
+DUTY_DEFAULT_CYCLE = {"principal": "quarter", "technical": "month", "operational": "week"}
+CYCLES = {"week": ("每周", "Weekly"), "month": ("每月", "Monthly"), "quarter": ("每季度", "Quarterly")}

@@ -9,7 +9,7 @@ warning that must be closed with the disposal result, cause analysis and correct
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from sqlalchemy import or_, select
@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics import rules as basics_rules
 from anguan.basics.models import Bypass, Interlock
+from anguan.basics.settings_service import plant_date
 from anguan.core.errors import Conflict, NotFound
 from anguan.core.events import DomainEvent, EventBus
 from anguan.core.timeline import AuditActor, record
-from anguan.hazards import rules
+from anguan.hazards import duty, rules
 from anguan.hazards.models import HazardUnit, RiskState, RiskWarning
 from anguan.hazards.reference import COLOURS
 from anguan.monitoring.models import Alarm, Point
@@ -51,8 +52,11 @@ class ColourChanged(DomainEvent):
         return scope
 
 
-async def modifiers(session: AsyncSession, unit: HazardUnit, now: datetime) -> list[rules.Modifier]:
-    """The live conditions of one unit."""
+async def modifiers(
+    session: AsyncSession, unit: HazardUnit, now: datetime, today: date | None = None
+) -> list[rules.Modifier]:
+    """The live conditions of one unit (`today`: the plant date, for overdue 包保 tasks)."""
+    today = today or now.date()
     out: list[rules.Modifier] = []
     alarms = (
         await session.execute(
@@ -86,13 +90,19 @@ async def modifiers(session: AsyncSession, unit: HazardUnit, now: datetime) -> l
             overdue = until is not None and basics_rules.bypass_overdue(True, until, now)
             kind = "bypass_overdue" if overdue else "bypass"
             out.append(rules.Modifier(kind, "", f"{tag} 联锁旁路{'超期' if overdue else '中'}"))
+    late = await duty.overdue_count(session, unit.id, today)
+    if late:
+        out.append(rules.Modifier("duty_overdue", "", f"{late} 项包保任务逾期"))
     if unit.status in STATUS_ZH:
         out.append(rules.Modifier("status", unit.status, f"单元{STATUS_ZH[unit.status]}"))
     return out
 
 
-async def refresh(session: AsyncSession, bus: EventBus | None, now: datetime) -> int:
+async def refresh(
+    session: AsyncSession, bus: EventBus | None, now: datetime, tz: str = "Asia/Shanghai"
+) -> int:
     """Recompute every unit's colour; store changes, push them, and move warnings along."""
+    today = plant_date(now, tz)
     changed = 0
     states = {s.unit_id: s for s in (await session.scalars(select(RiskState))).all()}
     open_warnings = {
@@ -100,7 +110,9 @@ async def refresh(session: AsyncSession, bus: EventBus | None, now: datetime) ->
         for w in (await session.scalars(select(RiskWarning).where(RiskWarning.status == "open"))).all()
     }
     for unit in (await session.scalars(select(HazardUnit).order_by(HazardUnit.id))).all():
-        colour = rules.risk_colour(unit.grade if unit.major else None, await modifiers(session, unit, now))
+        colour = rules.risk_colour(
+            unit.grade if unit.major else None, await modifiers(session, unit, now, today)
+        )
         reasons = [[label, pts] for label, pts in colour.reasons]
         state = states.get(unit.id)
         previous = state.colour if state else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -299,7 +300,7 @@ def table1_matches(name: str, cas: str | None) -> list[int]:
 class Modifier:
     """One live condition that raises a unit's risk, with what it is for the reasons list."""
 
-    kind: str  # alarm | bypass | bypass_overdue | status
+    kind: str  # alarm | bypass | bypass_overdue | status | duty_overdue
     key: str  # alarm priority, unit status …
     label: str  # e.g. "GT-102 HH 紧急报警"
 
@@ -338,6 +339,8 @@ def risk_colour(
             pts = model.bypass_overdue_points
         elif m.kind == "status":
             pts = model.status_points.get(m.key, 0.0)
+        elif m.kind == "duty_overdue":
+            pts = model.duty_overdue_points
         else:
             raise ValueError(f"unknown modifier kind {m.kind}")
         if pts > 0:
@@ -347,3 +350,31 @@ def risk_colour(
     colour = max(inherent, dynamic, key=COLOURS.index)
     reasons = tuple(sorted(scored, key=lambda r: -r[1]))
     return RiskColour(colour, inherent, dynamic, points, reasons, model.version)
+
+
+# ------------------------------------------------------------------ 包保 task periods
+
+
+def period_of(day: date, cycle: str) -> tuple[date, date]:
+    """The period (first and last day, inclusive) of a 包保 task cycle containing `day`: ISO weeks
+    from Monday, calendar months, calendar quarters. A task is due by the last day of its period."""
+    if cycle == "week":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if cycle == "month":
+        start = day.replace(day=1)
+    elif cycle == "quarter":
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    else:
+        raise ValueError(f"unknown cycle {cycle}")
+    months = 1 if cycle == "month" else 3
+    nxt = date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
+    return start, nxt - timedelta(days=1)
+
+
+def task_state(due_on: date, done_on: date | None, today: date) -> str:
+    """A 包保 task: done on time (by its due day inclusive), done late, pending, or overdue from the
+    day after its due day."""
+    if done_on is not None:
+        return "done" if done_on <= due_on else "late"
+    return "overdue" if today > due_on else "pending"

@@ -12,11 +12,40 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anguan.basics.models import Chemical
-from anguan.hazards import service
-from anguan.hazards.models import HazardUnit, UnitSubstance
+from anguan.basics.models import Chemical, Person
+from anguan.basics.settings_service import plant_date
+from anguan.hazards import duty, service
+from anguan.hazards.models import Duty, DutyTemplate, HazardUnit, UnitSubstance
+from anguan.hazards.reference import DUTY_DEFAULT_CYCLE
 from anguan.monitoring.models import Point
 from anguan.plant.models import Area, Site
+
+# The demo enterprise's own principal and technical lists (the national texts of these two lists
+# were not found, requirements §3.4 gap): its own wording, marked source "enterprise".
+PRINCIPAL_TASKS = (
+    "组织建立并落实重大危险源安全包保责任制",
+    "组织制定重大危险源安全管理制度和应急预案",
+    "保证重大危险源安全生产所必需的安全投入",
+    "督促检查重大危险源安全生产工作，及时消除事故隐患",
+    "组织重大危险源应急演练",
+    "研究解决重大危险源安全生产重大问题",
+    "组织对技术负责人、操作负责人履职情况进行考核",
+    "督促重大危险源按规定登记建档、备案和定期评估",
+    "督促安全风险监测预警系统正常运行、警示信息及时处置",
+)
+TECHNICAL_TASKS = (
+    "组织开展重大危险源安全风险辨识评估，落实管控措施",
+    "组织审定重大危险源工艺操作规程和工艺指标",
+    "组织检查自动化控制系统、安全仪表系统完好投用情况",
+    "组织检查联锁旁路审批与恢复情况",
+    "组织检查设备设施定期检验检测和维护保养情况",
+    "组织对特殊作业、检维修作业安全措施进行技术把关",
+    "组织开展重大危险源专业性隐患排查并督促整改",
+    "组织开展重大危险源相关人员技术培训",
+    "组织分析重大危险源报警和异常工况并落实改进措施",
+)
+# Heads of the demo hazard sources: (role, person name).
+HEADS = (("principal", "王建国"), ("technical", "孙建华"), ("operational", "田刚"))
 
 PEOPLE_BASIS = "园区管委会 2026 年人口核查：厂界外 500 m 内常住人口（含幸福村 118 人）"
 
@@ -112,4 +141,32 @@ async def seed_hazards(session: AsyncSession, now: datetime) -> dict[str, int]:
                 .where(Point.area_id == unit.area_id, Point.hazard_source_id.is_(None))
                 .values(hazard_source_id=unit.id)
             )
+    await _duties(session, now)
     return {"hazard_units": len(have | {u.code for u in UNITS})}
+
+
+async def _duties(session: AsyncSession, now: datetime) -> None:
+    """The task lists, and the heads of every major demo unit that has none yet; this period's tasks."""
+    await duty.ensure_national_templates(session)
+    have = set((await session.execute(select(DutyTemplate.role, DutyTemplate.task_num))).tuples().all())
+    for role, texts in (("principal", PRINCIPAL_TASKS), ("technical", TECHNICAL_TASKS)):
+        for n, text in enumerate(texts, start=1):
+            if (role, n) not in have:
+                session.add(
+                    DutyTemplate(
+                        role=role, task_num=n, text=text, cycle=DUTY_DEFAULT_CYCLE[role], source="enterprise"
+                    )
+                )
+    people = {p.name: p.id for p in (await session.scalars(select(Person))).all()}
+    assigned = set((await session.scalars(select(Duty.unit_id))).all())
+    new = False
+    for unit in (await session.scalars(select(HazardUnit).where(HazardUnit.major.is_(True)))).all():
+        if unit.code not in {u.code for u in UNITS} or unit.id in assigned:
+            continue
+        for role, name in HEADS:
+            if name in people:
+                session.add(Duty(unit_id=unit.id, role=role, person_id=people[name]))
+                new = True
+    await session.flush()
+    if new:  # later periods come from the worker's hazards.duty_tasks job, not from re-seeding
+        await duty.generate_tasks(session, plant_date(now, "Asia/Shanghai"))

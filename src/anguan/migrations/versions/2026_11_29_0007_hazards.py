@@ -1,8 +1,8 @@
-"""hazards units, assessments, risk and warnings
+"""hazards: units, assessments, risk, warnings, duties
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-29 04:21:57.088124
+Create Date: 2026-11-29 04:24:01.267894
 """
 
 from collections.abc import Sequence
@@ -19,6 +19,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "hz_duty_template",
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("task_num", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("cycle", sa.String(length=10), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("created_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hz_duty_template")),
+        sa.UniqueConstraint("role", "task_num", name=op.f("uq_hz_duty_template_role_task_num")),
+    )
     op.create_table(
         "hz_unit",
         sa.Column("code", sa.String(length=40), nullable=False),
@@ -84,6 +100,85 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("hz_assessment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_hz_assessment_unit_id"), ["unit_id"], unique=False)
+
+    op.create_table(
+        "hz_duty",
+        sa.Column("unit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("created_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["basics_person.id"],
+            name=op.f("fk_hz_duty_person_id_basics_person"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["hz_unit.id"], name=op.f("fk_hz_duty_unit_id_hz_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hz_duty")),
+        sa.UniqueConstraint("unit_id", "role", name=op.f("uq_hz_duty_unit_id_role")),
+    )
+    with op.batch_alter_table("hz_duty", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hz_duty_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hz_duty_unit_id"), ["unit_id"], unique=False)
+
+    op.create_table(
+        "hz_duty_task",
+        sa.Column("unit_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("template_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("task_num", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("done_at", anguan.core.db.UTCDateTime(), nullable=True),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("done_by", sa.String(length=64), nullable=True),
+        sa.Column("result", sa.String(length=10), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("photos", sa.JSON(), nullable=False),
+        sa.Column("x", sa.Float(), nullable=True),
+        sa.Column("y", sa.Float(), nullable=True),
+        sa.Column("lat", sa.Float(), nullable=True),
+        sa.Column("lon", sa.Float(), nullable=True),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("created_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", anguan.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["basics_person.id"],
+            name=op.f("fk_hz_duty_task_person_id_basics_person"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["hz_duty_template.id"],
+            name=op.f("fk_hz_duty_task_template_id_hz_duty_template"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["hz_unit.id"], name=op.f("fk_hz_duty_task_unit_id_hz_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hz_duty_task")),
+        sa.UniqueConstraint(
+            "unit_id",
+            "template_id",
+            "period_start",
+            name=op.f("uq_hz_duty_task_unit_id_template_id_period_start"),
+        ),
+    )
+    with op.batch_alter_table("hz_duty_task", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hz_duty_task_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hz_duty_task_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hz_duty_task_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
         "hz_risk",
@@ -165,5 +260,8 @@ def downgrade() -> None:
     op.drop_table("hz_warning")
     op.drop_table("hz_unit_substance")
     op.drop_table("hz_risk")
+    op.drop_table("hz_duty_task")
+    op.drop_table("hz_duty")
     op.drop_table("hz_assessment")
     op.drop_table("hz_unit")
+    op.drop_table("hz_duty_template")

@@ -867,6 +867,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/duty-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Duty Report
+         * @description Per-person 包保 performance over [from, to] (考核报告).
+         */
+        get: operations["hazards-duty_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/duty-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Templates
+         * @description The task lists of the three roles.
+         */
+        get: operations["hazards-templates"];
+        /**
+         * Put Template
+         * @description Add or change one item of a role's list (national items keep their text; the cycle may change).
+         */
+        put: operations["hazards-put_template"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/risk": {
         parameters: {
             query?: never;
@@ -909,6 +953,46 @@ export interface paths {
          * @description Change a quantity or a classification choice; the unit is recomputed.
          */
         patch: operations["hazards-update_substance"];
+        trace?: never;
+    };
+    "/api/v1/hazards/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks
+         * @description 包保 tasks, most urgent first (`mine`: the caller's own, for the phone).
+         */
+        get: operations["hazards-tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/tasks/{task_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete
+         * @description The assigned head reports a task done, with photos and position.
+         */
+        post: operations["hazards-complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/hazards/units": {
@@ -992,6 +1076,30 @@ export interface paths {
          */
         get: operations["hazards-assessments"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/units/{unit_id}/duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Duties
+         * @description The 包保 heads of a hazard source.
+         */
+        get: operations["hazards-list_duties"];
+        /**
+         * Assign
+         * @description Name the principal, technical or operational head of a major hazard source.
+         */
+        put: operations["hazards-assign"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2787,6 +2895,26 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** CompleteIn */
+        CompleteIn: {
+            /** Lat */
+            lat?: number | null;
+            /** Lon */
+            lon?: number | null;
+            /** Note */
+            note?: string | null;
+            /** Photos */
+            photos?: number[];
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "normal" | "abnormal";
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
         /** CompletenessItem */
         CompletenessItem: {
             /** Id */
@@ -2990,6 +3118,27 @@ export interface components {
             tier: number | null;
             /** What */
             what: string;
+        };
+        /** DutyIn */
+        DutyIn: {
+            /** Person Id */
+            person_id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "principal" | "technical" | "operational";
+        };
+        /** DutyOut */
+        DutyOut: {
+            /** Id */
+            id: number;
+            /** Person Id */
+            person_id: number;
+            /** Role */
+            role: string;
+            /** Unit Id */
+            unit_id: number;
         };
         /** EligibilityBatchIn */
         EligibilityBatchIn: {
@@ -4052,6 +4201,31 @@ export interface components {
             /** Registers */
             registers: components["schemas"]["ReminderCount"][];
         };
+        /** ReportRow */
+        ReportRow: {
+            /** Abnormal */
+            abnormal: number;
+            /** Due */
+            due: number;
+            /** Late */
+            late: number;
+            /** Name */
+            name: string;
+            /** On Time */
+            on_time: number;
+            /** Overdue */
+            overdue: number;
+            /** Pending */
+            pending: number;
+            /** Person Id */
+            person_id: number;
+            /** Rate */
+            rate: number | null;
+            /** Roles */
+            roles: string[];
+            /** Units */
+            units: string[];
+        };
         /** ResetPasswordIn */
         ResetPasswordIn: {
             /** New Password */
@@ -4646,6 +4820,93 @@ export interface components {
             special_conditions?: boolean | null;
             /** Table1 No */
             table1_no?: number | null;
+        };
+        /** TaskOut */
+        TaskOut: {
+            /** Done At */
+            done_at: string | null;
+            /** Done By */
+            done_by: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number | null;
+            /** Lon */
+            lon: number | null;
+            /** Note */
+            note: string | null;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /** Person Id */
+            person_id: number;
+            /** Photos */
+            photos: number[];
+            /** Result */
+            result: string | null;
+            /** Role */
+            role: string;
+            /**
+             * State
+             * @default
+             */
+            state: string;
+            /** Task Num */
+            task_num: number;
+            /** Text */
+            text: string;
+            /** Unit Id */
+            unit_id: number;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /** TemplateIn */
+        TemplateIn: {
+            /**
+             * Cycle
+             * @enum {string}
+             */
+            cycle: "week" | "month" | "quarter";
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "principal" | "technical" | "operational";
+            /** Task Num */
+            task_num: number;
+            /** Text */
+            text: string;
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /** Cycle */
+            cycle: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Role */
+            role: string;
+            /** Source */
+            source: string;
+            /** Task Num */
+            task_num: number;
+            /** Text */
+            text: string;
         };
         /** TimelineOut */
         TimelineOut: {
@@ -7870,6 +8131,163 @@ export interface operations {
             };
         };
     };
+    "hazards-duty_report": {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRow"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-put_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "hazards-risk_colours": {
         parameters: {
             query?: never;
@@ -7995,6 +8413,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubstanceOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-tasks": {
+        parameters: {
+            query?: {
+                mine?: boolean;
+                unit_id?: number | null;
+                open_only?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
                 };
             };
             /** @description common.not_authenticated */
@@ -8422,6 +8962,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-list_duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
