@@ -103,13 +103,23 @@ async def list_points(
     kind: PointKind | None = None,
     q: str | None = Query(None, max_length=64),
     enabled: bool | None = None,
+    hazard_source_id: int | None = _opt_id(),
     params: PageParams = Depends(page_params),
     actor: Actor = Depends(require(P.MON_READ)),
     session: AsyncSession = Depends(get_session),
 ) -> Page[PointOut]:
-    """Points within the caller's scope (sort: tag, name, kind, area_id, console, id, updated_at)."""
+    """Points within the caller's scope (sort: tag, name, kind, area_id, console, id, updated_at);
+    `hazard_source_id`: the points bound to one major hazard unit."""
     rows, total = await service.list_points(
-        session, actor, params, site_id=site_id, area_id=area_id, kind=kind, q=q, enabled=enabled
+        session,
+        actor,
+        params,
+        site_id=site_id,
+        area_id=area_id,
+        kind=kind,
+        q=q,
+        enabled=enabled,
+        hazard_source_id=hazard_source_id,
     )
     return Page(
         items=[PointOut.model_validate(p) for p in rows],

@@ -139,8 +139,11 @@ def _point_filters(
     kind: str | None = None,
     q: str | None = None,
     enabled: bool | None = None,
+    hazard_source_id: int | None = None,
 ) -> list[ColumnElement[bool]]:
     where = [scope.clause(Point.site_id, Point.area_id)]
+    if hazard_source_id is not None:
+        where.append(Point.hazard_source_id == hazard_source_id)
     if site_id is not None:
         where.append(Point.site_id == site_id)
     if area_id is not None:

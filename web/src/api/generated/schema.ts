@@ -1441,7 +1441,8 @@ export interface paths {
         };
         /**
          * List Points
-         * @description Points within the caller's scope (sort: tag, name, kind, area_id, console, id, updated_at).
+         * @description Points within the caller's scope (sort: tag, name, kind, area_id, console, id, updated_at);
+         *     `hazard_source_id`: the points bound to one major hazard unit.
          */
         get: operations["monitoring-list_points"];
         put?: never;
@@ -10190,6 +10191,7 @@ export interface operations {
                 kind?: ("level" | "temperature" | "pressure" | "flow" | "gas_combustible" | "gas_toxic" | "oxygen" | "switch" | "other") | null;
                 q?: string | null;
                 enabled?: boolean | null;
+                hazard_source_id?: number | null;
                 page?: number;
                 page_size?: number;
                 sort?: string | null;
