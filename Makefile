@@ -65,6 +65,7 @@ bench: venv web
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/early_warning.py
 	$(BIN)/python bench/basics.py --pg
+	$(BIN)/python bench/hazards.py --pg
 
 clean:
 	rm -rf var test-output web/dist

@@ -33,19 +33,9 @@ def decimal_text(value: Fraction | None, places: int = 4) -> str | None:
     return str(q.quantize(Decimal(1).scaleb(-places)).normalize()) if q != 0 else "0"
 
 
-async def unit_inputs(
-    session: AsyncSession, unit: HazardUnit
+def _inputs(
+    unit: HazardUnit, rows: list[UnitSubstance], chems: dict[int, Chemical]
 ) -> tuple[list[rules.Substance], dict[str, Any]]:
-    """The substances of a unit as the rules take them, and the inputs record stored with a result."""
-    rows = (
-        await session.scalars(
-            select(UnitSubstance).where(UnitSubstance.unit_id == unit.id).order_by(UnitSubstance.id)
-        )
-    ).all()
-    chem_ids = [r.chemical_id for r in rows if r.chemical_id]
-    chems = {
-        c.id: c for c in (await session.scalars(select(Chemical).where(Chemical.id.in_(chem_ids)))).all()
-    }
     substances: list[rules.Substance] = []
     lines: list[dict[str, Any]] = []
     for r in rows:
@@ -66,8 +56,7 @@ async def unit_inputs(
                 special_conditions=r.special_conditions,
             )
             classes_from = "ghs"
-        q_t = rules.exact(r.q_t)
-        substances.append(rules.Substance(r.name, q_t, table1_no, cas, tuple(classes)))
+        substances.append(rules.Substance(r.name, rules.exact(r.q_t), table1_no, cas, tuple(classes)))
         lines.append(
             {
                 "substance_id": r.id,
@@ -87,6 +76,30 @@ async def unit_inputs(
         )
     inputs = {"rule_version": VERSION, "people_outside": unit.people_outside, "substances": lines}
     return substances, inputs
+
+
+async def _load(
+    session: AsyncSession, unit_ids: list[int] | None
+) -> tuple[dict[int, list[UnitSubstance]], dict[int, Chemical]]:
+    stmt = select(UnitSubstance).order_by(UnitSubstance.id)
+    if unit_ids is not None:
+        stmt = stmt.where(UnitSubstance.unit_id.in_(unit_ids))
+    by_unit: dict[int, list[UnitSubstance]] = {}
+    for r in (await session.scalars(stmt)).all():
+        by_unit.setdefault(r.unit_id, []).append(r)
+    chem_ids = {r.chemical_id for rows in by_unit.values() for r in rows if r.chemical_id}
+    chems = {
+        c.id: c for c in (await session.scalars(select(Chemical).where(Chemical.id.in_(chem_ids)))).all()
+    }
+    return by_unit, chems
+
+
+async def unit_inputs(
+    session: AsyncSession, unit: HazardUnit
+) -> tuple[list[rules.Substance], dict[str, Any]]:
+    """The substances of a unit as the rules take them, and the inputs record stored with a result."""
+    by_unit, chems = await _load(session, [unit.id])
+    return _inputs(unit, by_unit.get(unit.id, []), chems)
 
 
 def _sheet(result: rules.Result) -> list[dict[str, Any]]:
@@ -162,11 +175,18 @@ async def latest(session: AsyncSession, unit: HazardUnit) -> Assessment | None:
 async def recompute_stale(session: AsyncSession, now: datetime) -> int:
     """Recompute every unit whose inputs changed since its latest assessment (a quantity, a
     chemical's classes or state, the population). A unit whose inputs are refused keeps its error."""
+    units = list((await session.scalars(select(HazardUnit).order_by(HazardUnit.id))).all())
+    by_unit, chems = await _load(session, None)
+    ids = [u.assessment_id for u in units if u.assessment_id is not None]
+    latest_inputs: dict[int, dict[str, Any]] = dict(
+        (await session.execute(select(Assessment.id, Assessment.inputs).where(Assessment.id.in_(ids))))
+        .tuples()
+        .all()
+    )
     done = 0
-    for unit in (await session.scalars(select(HazardUnit).order_by(HazardUnit.id))).all():
-        _, inputs = await unit_inputs(session, unit)
-        current = await latest(session, unit)
-        if current is not None and current.inputs == inputs:
+    for unit in units:
+        _, inputs = _inputs(unit, by_unit.get(unit.id, []), chems)
+        if unit.assessment_id is not None and latest_inputs.get(unit.assessment_id) == inputs:
             continue
         try:
             await assess_unit(session, unit, trigger="inputs_changed", now=now, actor=None)
