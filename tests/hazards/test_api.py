@@ -163,6 +163,8 @@ async def test_review_of_an_ambiguous_beta(callers: Any) -> None:
 async def test_points_bound_to_a_unit_are_listed(callers: Any) -> None:
     safety = await callers("safety")
     dk01 = await unit_by_code(safety, "HZ-DK01")
-    r = await safety.get("/api/v1/monitoring/points", params={"hazard_source_id": dk01["id"], "page_size": 200})
+    r = await safety.get(
+        "/api/v1/monitoring/points", params={"hazard_source_id": dk01["id"], "page_size": 200}
+    )
     tags = {p["tag"] for p in r.json()["items"]}
     assert {"GT-101", "LT-101", "LT-104"} <= tags and "LT-105" not in tags  # LT-105 stands in 2# 防火堤
