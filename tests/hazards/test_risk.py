@@ -139,3 +139,28 @@ async def test_warning_refusals(callers: Any, app: Any) -> None:
         assert (await operator.post(f"{H}/warnings/{w.id}/close", json=body)).status_code == 403
     r = await safety.post(f"{H}/warnings/1/close", json={"disposal": "", "cause": "x", "measures": "y"})
     assert r.status_code == 422
+
+
+async def test_stale_and_bad_points_count_once_as_lost_monitoring(app: Any) -> None:
+    async with app.state.database.transaction() as session:
+        unit = (await session.scalars(select(HazardUnit).where(HazardUnit.code == "HZ-DK01"))).one()
+        points = (
+            await session.scalars(select(Point).where(Point.hazard_source_id == unit.id).order_by(Point.tag))
+        ).all()
+        for p in points[:5]:
+            session.add(
+                Alarm(
+                    point_id=p.id,
+                    condition="STALE",
+                    priority="medium",
+                    site_id=p.site_id,
+                    active=True,
+                    acked=False,
+                )
+            )
+        await session.flush()
+        mods = [
+            m for m in await risk.modifiers(session, unit, utcnow()) if m.kind in ("monitoring_loss", "alarm")
+        ]
+    assert [m.kind for m in mods] == ["monitoring_loss"]
+    assert mods[0].label.startswith("5 个位号数据中断或质量坏")

@@ -31,6 +31,14 @@ def alarm(priority: str, n: int = 1) -> list[Modifier]:
         (3, [Modifier("bypass_overdue", "", "IS-203 旁路超期")], "orange", "orange", 2.0),
         (3, [Modifier("status", "maintenance", "检修")], "yellow", "yellow", 1.0),
         (3, [Modifier("status", "in_use", "在用")], "blue", "blue", 0.0),
+        (
+            3,
+            [Modifier("monitoring_loss", "", "20 个位号数据中断")],
+            "yellow",
+            "yellow",
+            1.0,
+        ),  # once, however many
+        (3, [Modifier("duty_overdue", "", "3 项包保任务逾期")], "yellow", "yellow", 1.0),
     ],
 )
 def test_colour_at_the_thresholds(

@@ -214,6 +214,9 @@ class RiskModel:
     bypass_overdue_points: float  # … still applied after its approval ended
     status_points: dict[str, float]  # unit status → points (检修/停用)
     duty_overdue_points: float  # any 包保 task of the unit past its due day
+    # Diagnostic alarms (STALE no data, BAD quality) of the unit's points, counted once: lost
+    # monitoring raises the risk, but a dead gateway must not paint every unit red.
+    monitoring_loss_points: float
     thresholds: tuple[tuple[float, str], ...]  # dynamic points at least → colour, highest first
 
 
@@ -235,6 +238,7 @@ RISK_MODEL_V1 = RiskModel(
     bypass_overdue_points=2.0,
     status_points={"maintenance": 1.0, "stopped": 0.5},
     duty_overdue_points=1.0,
+    monitoring_loss_points=1.0,
     thresholds=((3.0, "red"), (2.0, "orange"), (1.0, "yellow")),
 )
 

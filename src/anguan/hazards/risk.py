@@ -27,6 +27,7 @@ from anguan.hazards.models import DutyTask, HazardUnit, RiskState, RiskWarning
 from anguan.hazards.reference import COLOURS
 from anguan.monitoring.models import Alarm, Point
 
+DIAGNOSTIC = frozenset({"STALE", "BAD"})  # monitoring lost, not a process condition
 PRIORITY_ZH = {"urgent": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_ZH = {"maintenance": "检修", "stopped": "停用"}
 
@@ -72,10 +73,21 @@ async def all_modifiers(
             .order_by(Point.tag, Alarm.condition)
         )
     ).all()
+    lost: dict[int, list[str]] = {}
     for unit_id, tag, condition, priority in alarms:
+        if unit_id is None:
+            continue
+        if condition in DIAGNOSTIC:
+            lost.setdefault(unit_id, []).append(tag)
+            continue
         label = f"{tag} {condition} {PRIORITY_ZH.get(priority, priority)}级报警"
-        if unit_id is not None:
-            out[unit_id].append(rules.Modifier("alarm", priority, label))
+        out[unit_id].append(rules.Modifier("alarm", priority, label))
+    for unit_id, tags in lost.items():
+        tags = sorted(set(tags))
+        shown = "、".join(tags[:3]) + ("等" if len(tags) > 3 else "")
+        out[unit_id].append(
+            rules.Modifier("monitoring_loss", "", f"{len(tags)} 个位号数据中断或质量坏（{shown}）")
+        )
     areas = {u.area_id for u in units if u.area_id is not None}
     bypasses = (
         await session.execute(
