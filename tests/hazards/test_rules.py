@@ -265,3 +265,20 @@ def test_every_refusal_has_both_messages() -> None:
     codes = set(re.findall(r'HazardInputError\(\s*"(hazards\.[a-z_]+)"', source.read_text(encoding="utf-8")))
     assert len(codes) >= 9
     assert all(has_message(c) for c in codes), sorted(c for c in codes if not has_message(c))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (F(500), "500"),
+        (F(1000), "1000"),
+        (F(5976, 1000), "5.976"),
+        (F(1, 3), "0.3333"),
+        (F(0), "0"),
+        (F(3, 10), "0.3"),
+    ],
+)
+def test_sheet_numbers_are_fixed_point(value: Fraction, text: str) -> None:
+    from anguan.hazards.service import decimal_text
+
+    assert decimal_text(value) == text

@@ -30,7 +30,8 @@ def decimal_text(value: Fraction | None, places: int = 4) -> str | None:
     if value is None:
         return None
     q = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(q.quantize(Decimal(1).scaleb(-places)).normalize()) if q != 0 else "0"
+    # Fixed-point text: 500, never 5E+2 (normalize() alone would write an exponent).
+    return format(q.quantize(Decimal(1).scaleb(-places)).normalize(), "f") if q != 0 else "0"
 
 
 def _inputs(

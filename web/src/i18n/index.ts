@@ -17,6 +17,8 @@ import monitoringZh from '@/modules/monitoring/locales/zh-CN'
 import monitoringEn from '@/modules/monitoring/locales/en-US'
 import basicsZh from '@/modules/basics/locales/zh-CN'
 import basicsEn from '@/modules/basics/locales/en-US'
+import hazardsZh from '@/modules/hazards/locales/zh-CN'
+import hazardsEn from '@/modules/hazards/locales/en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -48,8 +50,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, basicsZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, basicsEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, basicsZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, basicsEn, auditEn),
   },
 })
 

@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import DefaultLayout from '@/layouts/DefaultLayout.vue'
 import { auditRoutes } from '@/modules/audit/routes'
 import { basicsRoutes } from '@/modules/basics/routes'
+import { hazardsRoutes } from '@/modules/hazards/routes'
 import { identityPublicRoutes, identityRoutes } from '@/modules/identity/routes'
 import { monitoringRoutes } from '@/modules/monitoring/routes'
 import { plantRoutes } from '@/modules/plant/routes'
@@ -12,6 +13,7 @@ import { installGuards } from './guards'
 export const layoutChildren: RouteRecordRaw[] = [
   ...plantRoutes,
   ...monitoringRoutes,
+  ...hazardsRoutes,
   ...basicsRoutes,
   ...identityRoutes,
   ...auditRoutes,

@@ -21,6 +21,8 @@ declare module 'vue-router' {
     groupIcon?: Component
     /** i18n key of a heading inside the menu group (consecutive items with the same section share it) */
     section?: string
+    /** path of the menu item to highlight on a page that is not in the menu (e.g. a detail page) */
+    activeMenu?: string
     /** pages that fill the viewport (e.g. maps) get no outer padding scroll */
     fullHeight?: boolean
   }
