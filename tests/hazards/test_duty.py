@@ -182,3 +182,15 @@ async def test_templates_are_configurable_but_national_texts_fixed(callers: Any,
         assert (
             await session.scalars(select(DutyTemplate).where(DutyTemplate.task_num == 10))
         ).first() is not None
+
+
+async def test_duty_endpoints_respect_the_data_scope(callers: Any) -> None:
+    safety, inspector = await callers("safety"), await callers("inspector")
+    units = {u["code"]: u for u in (await safety.get(f"{H}/units")).json()}
+    seen = {u["id"] for u in (await inspector.get(f"{H}/units")).json()}
+    tasks = (await inspector.get(f"{H}/tasks")).json()
+    assert {t["unit_id"] for t in tasks} <= seen
+    hidden = [u for u in units.values() if u["id"] not in seen]
+    for u in hidden:
+        assert (await inspector.get(f"{H}/units/{u['id']}/duties")).status_code == 403
+    assert (await safety.get(f"{H}/units/987654/duties")).status_code == 404

@@ -21,10 +21,10 @@ from anguan.core.web import TransactionalRoute, get_session
 from anguan.hazards import service
 from anguan.hazards.models import Assessment, HazardUnit, UnitSubstance
 from anguan.hazards.reference import TABLE1_BY_NO, TABLE2
+from anguan.hazards.scope import visible_unit, visible_units
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
-from anguan.plant import repository as plant_repo
 from anguan.plant.models import Area, Site
 
 router = APIRouter(prefix="/hazards", tags=["hazards"], route_class=TransactionalRoute)
@@ -148,17 +148,6 @@ def _who(actor: Actor) -> AuditActor:
     return AuditActor(actor.user_id, actor.username, actor.ip)
 
 
-async def _visible_unit(session: AsyncSession, actor: Actor, unit_id: int) -> HazardUnit:
-    unit = await service.get_unit(session, unit_id)
-    if actor.all_data:
-        return unit
-    areas = await plant_repo.visible_area_ids(session, actor) or set()
-    sites = await plant_repo.visible_site_ids(session, actor, areas) or set()
-    if unit.area_id in areas or (unit.area_id is None and unit.site_id in sites):
-        return unit
-    raise Forbidden("identity.out_of_scope")
-
-
 async def _check_place(session: AsyncSession, site_id: int, area_id: int | None) -> None:
     if await session.get(Site, site_id) is None:
         raise Unprocessable("hazards.site_not_found", id=site_id)
@@ -184,17 +173,10 @@ async def list_units(
     session: AsyncSession = Depends(get_session),
 ) -> list[HazardUnit]:
     """Identification units within the caller's scope (major hazard sources with `major=true`)."""
-    stmt = select(HazardUnit).order_by(HazardUnit.code)
-    if site_id is not None:
-        stmt = stmt.where(HazardUnit.site_id == site_id)
-    if major is not None:
-        stmt = stmt.where(HazardUnit.major.is_(major))
-    rows = list((await session.scalars(stmt)).all())
-    if actor.all_data:
-        return rows
-    areas = await plant_repo.visible_area_ids(session, actor) or set()
-    sites = await plant_repo.visible_site_ids(session, actor, areas) or set()
-    return [u for u in rows if u.area_id in areas or (u.area_id is None and u.site_id in sites)]
+    units = (await visible_units(session, actor)).values()
+    return [
+        u for u in units if (site_id is None or u.site_id == site_id) and (major is None or u.major is major)
+    ]
 
 
 @router.post("/units", response_model=UnitOut, status_code=201, responses=WRITE_ERRORS)
@@ -219,7 +201,7 @@ async def get_unit(
     unit_id: Id, actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
 ) -> HazardUnit:
     """One unit."""
-    return await _visible_unit(session, actor, unit_id)
+    return await visible_unit(session, actor, unit_id)
 
 
 @router.patch("/units/{unit_id}", response_model=UnitOut, responses=WRITE_ERRORS)
@@ -230,7 +212,7 @@ async def update_unit(
     session: AsyncSession = Depends(get_session),
 ) -> HazardUnit:
     """Edit a unit; a new population outside recomputes α and R."""
-    unit = await _visible_unit(session, actor, unit_id)
+    unit = await visible_unit(session, actor, unit_id)
     changes = body.model_dump(exclude_unset=True)
     if "area_id" in changes:
         await _check_place(session, unit.site_id, changes["area_id"])
@@ -250,7 +232,7 @@ async def list_substances(
     unit_id: Id, actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[UnitSubstance]:
     """The hazardous chemicals of a unit."""
-    await _visible_unit(session, actor, unit_id)
+    await visible_unit(session, actor, unit_id)
     stmt = select(UnitSubstance).where(UnitSubstance.unit_id == unit_id).order_by(UnitSubstance.id)
     return list((await session.scalars(stmt)).all())
 
@@ -265,7 +247,7 @@ async def add_substance(
     session: AsyncSession = Depends(get_session),
 ) -> UnitSubstance:
     """Add a chemical with its design maximum quantity; the unit is recomputed."""
-    unit = await _visible_unit(session, actor, unit_id)
+    unit = await visible_unit(session, actor, unit_id)
     if body.chemical_id is not None and await session.get(Chemical, body.chemical_id) is None:
         raise Unprocessable("hazards.chemical_not_found", id=body.chemical_id)
     unknown = [c for c in body.classes if c not in TABLE2]
@@ -294,7 +276,7 @@ async def update_substance(
     row = await session.get(UnitSubstance, substance_id)
     if row is None:
         raise NotFound("hazards.substance_not_found", id=substance_id)
-    unit = await _visible_unit(session, actor, row.unit_id)
+    unit = await visible_unit(session, actor, row.unit_id)
     changes = body.model_dump(exclude_unset=True)
     unknown = [c for c in changes.get("classes") or [] if c not in TABLE2]
     if unknown:
@@ -316,7 +298,7 @@ async def delete_substance(
     row = await session.get(UnitSubstance, substance_id)
     if row is None:
         raise NotFound("hazards.substance_not_found", id=substance_id)
-    unit = await _visible_unit(session, actor, row.unit_id)
+    unit = await visible_unit(session, actor, row.unit_id)
     await session.delete(row)
     await session.flush()
     await _reassess(session, unit, "substance_changed", actor)
@@ -330,7 +312,7 @@ async def assess(
     session: AsyncSession = Depends(get_session),
 ) -> Assessment:
     """Identify and grade the unit now; a refused input (empty unit, no Q, no β) is a 422."""
-    unit = await _visible_unit(session, actor, unit_id)
+    unit = await visible_unit(session, actor, unit_id)
     return await service.assess_unit(session, unit, trigger="manual", now=utcnow(), actor=_who(actor))
 
 
@@ -339,7 +321,7 @@ async def assessments(
     unit_id: Id, actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[Assessment]:
     """The unit's assessments, newest first."""
-    await _visible_unit(session, actor, unit_id)
+    await visible_unit(session, actor, unit_id)
     stmt = select(Assessment).where(Assessment.unit_id == unit_id).order_by(Assessment.id.desc()).limit(100)
     return list((await session.scalars(stmt)).all())
 
@@ -350,7 +332,7 @@ async def _assessment(
     a = await session.get(Assessment, assessment_id)
     if a is None:
         raise NotFound("hazards.assessment_not_found", id=assessment_id)
-    return await _visible_unit(session, actor, a.unit_id), a
+    return await visible_unit(session, actor, a.unit_id), a
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentOut, responses=READ_ERRORS)

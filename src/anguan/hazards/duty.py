@@ -150,11 +150,15 @@ class PersonReport:
     rate: float | None  # on_time / due
 
 
-async def report(session: AsyncSession, start: date, end: date, today: date) -> list[PersonReport]:
-    """Per person: tasks due in [start, end], done on time, late, overdue (missed) and pending."""
-    tasks = (
-        await session.scalars(select(DutyTask).where(DutyTask.due_on >= start, DutyTask.due_on <= end))
-    ).all()
+async def report(
+    session: AsyncSession, start: date, end: date, today: date, unit_ids: set[int] | None = None
+) -> list[PersonReport]:
+    """Per person: tasks due in [start, end], done on time, late, overdue (missed) and pending
+    (`unit_ids`: only the tasks of these units, the caller's scope)."""
+    stmt = select(DutyTask).where(DutyTask.due_on >= start, DutyTask.due_on <= end)
+    if unit_ids is not None:
+        stmt = stmt.where(DutyTask.unit_id.in_(unit_ids))
+    tasks = (await session.scalars(stmt)).all()
     people = {p.id: p for p in (await session.scalars(select(Person))).all()}
     units = {u.id: u.code for u in (await session.scalars(select(HazardUnit))).all()}
     by_person: dict[int, list[DutyTask]] = {}

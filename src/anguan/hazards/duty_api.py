@@ -19,7 +19,8 @@ from anguan.core.time import utcnow
 from anguan.core.timeline import AuditActor, record
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.hazards import duty, rules
-from anguan.hazards.models import Duty, DutyTask, DutyTemplate, HazardUnit
+from anguan.hazards.models import Duty, DutyTask, DutyTemplate
+from anguan.hazards.scope import visible_unit, visible_units
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
@@ -127,6 +128,7 @@ async def list_duties(
     unit_id: Id, actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[Duty]:
     """The 包保 heads of a hazard source."""
+    await visible_unit(session, actor, unit_id)
     return list(
         (await session.scalars(select(Duty).where(Duty.unit_id == unit_id).order_by(Duty.role))).all()
     )
@@ -141,9 +143,7 @@ async def assign(
     session: AsyncSession = Depends(get_session),
 ) -> Duty:
     """Name the principal, technical or operational head of a major hazard source."""
-    unit = await session.get(HazardUnit, unit_id)
-    if unit is None:
-        raise NotFound("hazards.unit_not_found", id=unit_id)
+    unit = await visible_unit(session, actor, unit_id)
     if not unit.major:
         raise Conflict("hazards.not_major")
     person = await session.get(Person, body.person_id)
@@ -214,7 +214,13 @@ async def tasks(
     session: AsyncSession = Depends(get_session),
 ) -> list[TaskOut]:
     """包保 tasks, most urgent first (`mine`: the caller's own, for the phone)."""
-    stmt = select(DutyTask).order_by(DutyTask.done_at.is_not(None), DutyTask.due_on, DutyTask.id).limit(500)
+    visible = list(await visible_units(session, actor))
+    stmt = (
+        select(DutyTask)
+        .where(DutyTask.unit_id.in_(visible))
+        .order_by(DutyTask.done_at.is_not(None), DutyTask.due_on, DutyTask.id)
+        .limit(500)
+    )
     if mine:
         me = (await session.scalars(select(Person.id).where(Person.user_id == actor.user_id))).first()
         stmt = stmt.where(DutyTask.person_id == (me or 0))
@@ -263,5 +269,5 @@ async def duty_report(
     """Per-person 包保 performance over [from, to] (考核报告)."""
     if end < start:
         raise Unprocessable("hazards.bad_period")
-    rows = await duty.report(session, start, end, _today(request))
+    rows = await duty.report(session, start, end, _today(request), set(await visible_units(session, actor)))
     return [ReportRow(**r.__dict__) for r in rows]

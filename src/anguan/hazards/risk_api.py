@@ -17,12 +17,12 @@ from anguan.core.time import utcnow
 from anguan.core.timeline import AuditActor
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.hazards import risk
-from anguan.hazards.models import HazardUnit, RiskState, RiskWarning
+from anguan.hazards.models import RiskState, RiskWarning
 from anguan.hazards.reference import RISK_MODEL_V1
+from anguan.hazards.scope import visible_units
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
-from anguan.plant import repository as plant_repo
 
 router = APIRouter(prefix="/hazards", tags=["hazards"], route_class=TransactionalRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -68,23 +68,12 @@ class CloseIn(RequestModel):
     measures: str = Field(min_length=2, max_length=4000, description="整改措施")
 
 
-async def _visible_units(session: AsyncSession, actor: Actor) -> dict[int, HazardUnit]:
-    units = {u.id: u for u in (await session.scalars(select(HazardUnit))).all()}
-    if actor.all_data:
-        return units
-    areas = await plant_repo.visible_area_ids(session, actor) or set()
-    sites = await plant_repo.visible_site_ids(session, actor, areas) or set()
-    return {
-        i: u for i, u in units.items() if u.area_id in areas or (u.area_id is None and u.site_id in sites)
-    }
-
-
 @router.get("/risk", response_model=list[RiskOut], responses=error_responses(NotAuthenticated, Forbidden))
 async def risk_colours(
     actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
 ) -> list[RiskOut]:
     """Every visible unit's colour now with its reasons (provisional model, labelled so)."""
-    units = await _visible_units(session, actor)
+    units = await visible_units(session, actor)
     states = (await session.scalars(select(RiskState).where(RiskState.unit_id.in_(units)))).all()
     return [
         RiskOut(
@@ -118,7 +107,7 @@ async def warnings(
     session: AsyncSession = Depends(get_session),
 ) -> list[RiskWarning]:
     """Risk warnings of visible units, newest first."""
-    units = await _visible_units(session, actor)
+    units = await visible_units(session, actor)
     stmt = (
         select(RiskWarning).where(RiskWarning.unit_id.in_(units)).order_by(RiskWarning.id.desc()).limit(500)
     )
@@ -142,7 +131,7 @@ async def close(
 ) -> RiskWarning:
     """Report a cleared warning's disposal, cause and corrective measures (消警后上报)."""
     w = await session.get(RiskWarning, warning_id)
-    if w is None or w.unit_id not in await _visible_units(session, actor):
+    if w is None or w.unit_id not in await visible_units(session, actor):
         raise NotFound("hazards.warning_not_found", id=warning_id)
     return await risk.close_warning(
         session,

@@ -168,11 +168,6 @@ async def assess_unit(
     return row
 
 
-async def latest(session: AsyncSession, unit: HazardUnit) -> Assessment | None:
-    """The unit's latest assessment."""
-    return None if unit.assessment_id is None else await session.get(Assessment, unit.assessment_id)
-
-
 async def recompute_stale(session: AsyncSession, now: datetime) -> int:
     """Recompute every unit whose inputs changed since its latest assessment (a quantity, a
     chemical's classes or state, the population). A unit whose inputs are refused keeps its error."""
