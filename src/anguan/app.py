@@ -35,6 +35,8 @@ from anguan.core.web import RequestIdMiddleware
 from anguan.hazards import api as hazards_api
 from anguan.hazards import duty as hazards_duty
 from anguan.hazards import duty_api as hazards_duty_api
+from anguan.hazards import reports as hazards_reports
+from anguan.hazards import reports_api as hazards_reports_api
 from anguan.hazards import risk as hazards_risk
 from anguan.hazards import risk_api as hazards_risk_api
 from anguan.hazards import service as hazards_service
@@ -194,6 +196,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(BASICS_MESSAGES)
     register_messages(BASICS_OPS_MESSAGES)
     register_messages(HAZARDS_MESSAGES)
+    hazards_reports.register_reminder_sources()
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
     hub = RealtimeHub(settings.redis.url, settings.redis.channel)
@@ -284,6 +287,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         hazards_api.router,
         hazards_risk_api.router,
         hazards_duty_api.router,
+        hazards_reports_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

@@ -22,7 +22,7 @@ from anguan.core.db import Database
 from anguan.core.i18n import register_messages
 from anguan.core.time import Clock
 from anguan.hazards.models import Duty as HazardDuty
-from anguan.hazards.models import DutyTask, UnitSubstance
+from anguan.hazards.models import DutyTask, EvaluationReport, Finding, UnitSubstance
 from anguan.identity.models import DataScope, Role, User, UserRole
 from anguan.identity.schemas import Actor
 from anguan.plant.models import Area, Department, Site
@@ -54,7 +54,9 @@ async def clear_basics(database: Database) -> None:
         for model in (
             m.Bypass,
             m.Interlock,
-            DutyTask,  # hazards rows refer to people and chemicals
+            Finding,  # hazards rows refer to people and chemicals; their due dates join the reminders
+            EvaluationReport,
+            DutyTask,
             HazardDuty,
             UnitSubstance,
             m.EquipmentCheck,

@@ -20,7 +20,8 @@ the holder's own account.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,6 +49,38 @@ from anguan.identity.schemas import Actor, Scope
 from anguan.notify import service as notify
 from anguan.notify.models import Message
 from anguan.notify.schemas import NotificationIn
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """Due dates another module keeps (a module basics cannot import registers one here at start-up):
+    its items join the list, the summary, the export and the sending like a register's.
+
+    `items` returns what the actor may see (it is called with `SYSTEM` when sending); `recipients`
+    gives the user ids to notify per item id; `permission` is what a caller needs to see the items.
+    """
+
+    name: str
+    zh: str
+    en: str
+    permission: str
+    kinds: Mapping[str, tuple[str, str]]
+    fields: Mapping[str, tuple[str, str]]
+    items: Callable[[AsyncSession, Actor, date, ReminderPolicy], Awaitable[list[ReminderItem]]]
+    recipients: Callable[[AsyncSession, list[ReminderItem]], Awaitable[dict[int, set[int]]]]
+
+
+SOURCES: dict[str, ReminderSource] = {}
+
+
+def add_source(source: ReminderSource) -> None:
+    """Register (or replace) a module's reminder source."""
+    SOURCES[source.name] = source
+
+
+def _sees(actor: Actor, source: ReminderSource) -> bool:
+    return actor == SYSTEM or source.permission in actor.permissions
+
 
 BYPASSES = "bypasses"  # the pseudo-register of overdue bypasses
 BYPASSES_ZH, BYPASSES_EN = "联锁旁路", "Interlock bypasses"
@@ -203,9 +236,11 @@ async def _bypass_items(
 
 
 def _check_filters(what: str | None, register: str | None) -> None:
-    if register is not None and register != BYPASSES and register not in {r.name for r in due_registers()}:
+    known = {r.name for r in due_registers()} | {BYPASSES} | set(SOURCES)
+    if register is not None and register not in known:
         raise Unprocessable("basics.bad_reminder_register", register=register[:40])
-    if what is not None and what not in REMINDER_KINDS_V1:
+    kinds = set(REMINDER_KINDS_V1).union(*(s.kinds for s in SOURCES.values()))
+    if what is not None and what not in kinds:
         raise Unprocessable("basics.bad_reminder_kind", what=what[:40])
 
 
@@ -230,6 +265,9 @@ async def list_reminders(
             items += await _register_items(session, actor, reg, today, policy)
     if register in (None, BYPASSES) and what in (None, "bypass"):
         items += await _bypass_items(session, actor, today, now or utcnow(), tz)
+    for source in SOURCES.values():
+        if register in (None, source.name) and _sees(actor, source):
+            items += await source.items(session, actor, today, policy)
     items = [
         i
         for i in items
@@ -252,6 +290,7 @@ async def summary(
     """Counts of due and expired reminders per register."""
     items = await list_reminders(session, actor, today, now=now, tz=tz)
     names = {r.name: (r.zh, r.en) for r in due_registers()} | {BYPASSES: (BYPASSES_ZH, BYPASSES_EN)}
+    names |= {s.name: (s.zh, s.en) for s in SOURCES.values() if _sees(actor, s)}
     counts: dict[str, list[int]] = {name: [0, 0] for name in names}
     for i in items:
         counts[i.register_name][i.status == "expired"] += 1
@@ -297,19 +336,13 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[i : i + CHUNK]
 
 
-async def readers_by_row(
-    session: AsyncSession, permission: str, reg: Register, row_ids: Iterable[int]
-) -> dict[int, list[int]]:
-    """Active users holding `permission` whose data scope covers each row, by row id."""
-    ids = sorted(set(row_ids))
-    out: dict[int, list[int]] = {i: [] for i in ids}
-    if not ids:
-        return out
+async def users_holding(session: AsyncSession, permission: str) -> list[Actor]:
+    """The active users holding `permission`, each with the data scope a request of theirs carries."""
     role_ids = [
         r.id for r in (await session.scalars(select(Role))).all() if permission in (r.permissions or [])
     ]
     if not role_ids:
-        return out
+        return []
     users = (
         await session.execute(
             select(User.id, User.username)
@@ -320,13 +353,23 @@ async def readers_by_row(
             .order_by(User.id)
         )
     ).all()
+    return [await actor_of(session, user_id, username) for user_id, username in users]
+
+
+async def readers_by_row(
+    session: AsyncSession, permission: str, reg: Register, row_ids: Iterable[int]
+) -> dict[int, list[int]]:
+    """Active users holding `permission` whose data scope covers each row, by row id."""
+    ids = sorted(set(row_ids))
+    out: dict[int, list[int]] = {i: [] for i in ids}
+    if not ids:
+        return out
     model: Any = reg.model
-    for user_id, username in users:
-        actor = await actor_of(session, user_id, username)
+    for actor in await users_holding(session, permission):
         clause = await visible_clause(session, actor, reg)
         for chunk in _chunks(ids):
             for row_id in (await session.scalars(select(model.id).where(model.id.in_(chunk), clause))).all():
-                out[row_id].append(user_id)
+                out[row_id].append(actor.user_id)
     return out
 
 
@@ -363,8 +406,10 @@ async def _already_sent(session: AsyncSession, keys: list[str]) -> set[str]:
 
 
 def _notification(item: ReminderItem, severity: str) -> NotificationIn:
-    reg = REGISTERS[item.register_name]
-    field = reg.by_key.get(item.field)
+    reg = REGISTERS.get(item.register_name)
+    field = reg.by_key.get(item.field) if reg else None
+    source = SOURCES.get(item.register_name)
+    zh, en = source.fields.get(item.field, (item.field, item.field)) if source else (item.field, item.field)
     return NotificationIn(
         category="basics.due",
         severity=severity,
@@ -373,8 +418,8 @@ def _notification(item: ReminderItem, severity: str) -> NotificationIn:
             "register_zh": item.register_zh,
             "register_en": item.register_en,
             "title": item.title,
-            "field_zh": field.zh if field else item.field,
-            "field_en": (field.en if field else item.field).lower(),
+            "field_zh": field.zh if field else zh,
+            "field_en": (field.en if field else en).lower(),
             "what_zh": item.what_zh,
             "what_en": item.what_en,
             "due": item.due.isoformat(),
@@ -384,7 +429,7 @@ def _notification(item: ReminderItem, severity: str) -> NotificationIn:
         link=item.link,
         site_id=item.site_id,
         area_id=item.area_id,
-        source_type=f"basics.{item.register_name}"[:40],
+        source_type=(item.register_name if source else f"basics.{item.register_name}")[:40],
         source_id=str(item.id),
         dedupe_key=dedupe_key(item),
     )
@@ -403,7 +448,11 @@ async def send_reminders(
     sent = 0
     for name, group in by_register.items():
         ids = [i.id for i in group]
-        readers = await readers_by_row(session, P.BASICS_WRITE, REGISTERS[name], ids)
+        source = SOURCES.get(name)
+        if source is not None:
+            readers = {k: sorted(v) for k, v in (await source.recipients(session, group)).items()}
+        else:
+            readers = await readers_by_row(session, P.BASICS_WRITE, REGISTERS[name], ids)
         holders = await _holders(session, ids) if name == "certificates" else {}
         for item in group:
             d = rules.Due(item.status, item.days_left, item.tier)

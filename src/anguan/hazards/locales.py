@@ -79,4 +79,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "A national list item's text is fixed (its cycle may change, or it may be disabled)",
     },
     "hazards.bad_period": {"zh-CN": "结束日期早于开始日期", "en-US": "The end is before the start"},
+    "hazards.unknown_file": {
+        "zh-CN": "附件不存在或不是您上传的",
+        "en-US": "Unknown attachment, or not your upload",
+    },
+    "hazards.file_not_found": {"zh-CN": "附件不存在", "en-US": "Attachment not found"},
+    "hazards.unknown_report_kind": {"zh-CN": "未知的报告类型 {kind}", "en-US": "Unknown report kind {kind}"},
+    "hazards.report_not_found": {"zh-CN": "评价评估报告不存在", "en-US": "Report not found"},
+    "hazards.report_due_before_issue": {
+        "zh-CN": "有效期至（{due}）早于报告出具日期",
+        "en-US": "The renewal date ({due}) is before the report was issued",
+    },
+    "hazards.report_beyond_cycle": {
+        "zh-CN": "有效期至 {due} 超过法定周期（最迟 {limit}）",
+        "en-US": "The renewal date {due} is beyond the statutory cycle (at the latest {limit})",
+    },
+    "hazards.report_issued_in_future": {
+        "zh-CN": "出具日期 {issued_on} 晚于今天",
+        "en-US": "The issue date {issued_on} is in the future",
+    },
+    "hazards.report_needs_place": {
+        "zh-CN": "请选择重大危险源或厂区",
+        "en-US": "Choose a hazard source or a site",
+    },
+    "hazards.unit_not_in_site": {
+        "zh-CN": "单元 {unit} 不属于该厂区",
+        "en-US": "Unit {unit} is not in that site",
+    },
+    "hazards.finding_not_found": {"zh-CN": "督导检查问题不存在", "en-US": "Finding not found"},
+    "hazards.finding_bad_state": {
+        "zh-CN": "问题当前状态（{status}）不允许该操作（{action}）",
+        "en-US": "The finding's state ({status}) does not allow this step ({action})",
+    },
+    "hazards.found_in_future": {
+        "zh-CN": "发现日期 {found_on} 晚于今天",
+        "en-US": "The date found ({found_on}) is in the future",
+    },
+    "hazards.deadline_before_found": {
+        "zh-CN": "整改期限 {deadline} 早于发现日期",
+        "en-US": "The deadline {deadline} is before the date found",
+    },
+    "hazards.person_not_found": {"zh-CN": "人员不存在", "en-US": "Person not found"},
+    "hazards.rectified_in_future": {
+        "zh-CN": "整改完成日期 {rectified_on} 晚于今天",
+        "en-US": "The rectification date {rectified_on} is in the future",
+    },
+    "hazards.rectified_before_found": {
+        "zh-CN": "整改完成日期 {rectified_on} 早于发现日期",
+        "en-US": "The rectification date {rectified_on} is before the date found",
+    },
+    "hazards.review_own_rectification": {
+        "zh-CN": "复核人不能是整改录入人",
+        "en-US": "Whoever entered the rectification cannot review it",
+    },
+    "hazards.review_fail_needs_note": {
+        "zh-CN": "复核不通过时须说明原因",
+        "en-US": "A failed review needs the reason",
+    },
 }

@@ -184,3 +184,82 @@ class DutyTask(IdMixin, TimestampMixin, Base):
     y: Mapped[float | None] = mapped_column(Float, nullable=True)
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class EvaluationReport(IdMixin, TimestampMixin, Base):
+    """An evaluation or assessment report (安全评价、重大危险源安全评估、HAZOP、SIL评估) of a hazard
+    unit, or of a whole site when `unit_id` is empty, with its renewal date for the reminder centre."""
+
+    __tablename__ = "hz_report"
+
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    site_id: Mapped[int] = mapped_column(BigId, ForeignKey("plant_site.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    report_no: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    agency: Mapped[str | None] = mapped_column(String(120), nullable=True)  # 评价/评估机构
+    agency_certificate: Mapped[str | None] = mapped_column(String(60), nullable=True)  # 资质证书编号
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    conclusion: Mapped[str | None] = mapped_column(Text, nullable=True)  # 评价结论
+    recommendations: Mapped[str | None] = mapped_column(Text, nullable=True)  # 对策措施建议
+    current: Mapped[bool] = mapped_column(Boolean, default=True)  # False once a later one supersedes it
+    files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    rule_version: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Finding(IdMixin, TimestampMixin, Base):
+    """A supervision finding (督导检查问题) of a hazard source, kept with its three entries (三录入):
+    the problem, its rectification and the review of that rectification."""
+
+    __tablename__ = "hz_finding"
+
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("hz_unit.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("hz_report.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), index=True)  # open | rectified | closed
+    rounds: Mapped[int] = mapped_column(Integer, default=1)  # rectification rounds (a failed review adds one)
+    # 1. problem (问题录入)
+    source: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))  # general | major
+    found_on: Mapped[date] = mapped_column(Date)
+    inspector: Mapped[str] = mapped_column(String(120))  # who inspected (organisation and names)
+    description: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text, nullable=True)  # 依据
+    deadline: Mapped[date] = mapped_column(Date, index=True)  # 整改期限
+    responsible_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("basics_person.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    problem_files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    entered_by: Mapped[str] = mapped_column(String(64))
+    # 2. rectification (整改录入)
+    measures: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rectified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cost: Mapped[float | None] = mapped_column(Float, nullable=True)  # 万元
+    rectification_files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    rectified_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    rectified_by_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    # 3. review (复核录入)
+    review_result: Mapped[str | None] = mapped_column(String(10), nullable=True)  # pass | fail
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class FindingEvent(IdMixin, Base):
+    """One step of a finding's history, and the rectification feedback (整改反馈) given on it."""
+
+    __tablename__ = "hz_finding_event"
+
+    finding_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("hz_finding.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))  # entered | edited | feedback | rectified | passed | failed
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    files: Mapped[list[int]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

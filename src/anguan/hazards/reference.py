@@ -273,3 +273,50 @@ OPERATIONAL_TASKS_V1: tuple[str, ...] = (
 # §3.4 gap: not found in any source). Each template row can carry its own cycle.
 DUTY_DEFAULT_CYCLE = {"principal": "quarter", "technical": "month", "operational": "week"}
 CYCLES = {"week": ("每周", "Weekly"), "month": ("每月", "Monthly"), "quarter": ("每季度", "Quarterly")}
+
+# ---------------------------------------------------------------- evaluation reports (评价与评估报告)
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of evaluation report a hazard source keeps, and how often it must be renewed."""
+
+    zh: str
+    en: str
+    cycle_years: int | None  # None: no fixed cycle (renewed on change); the due date is entered
+    basis: str
+
+
+REPORTS_VERSION = "hazard-reports/v1"
+REPORT_KINDS_V1: dict[str, ReportKind] = {
+    # [B] 危险化学品安全管理条例 Art. 22; 危险化学品安全法 (2026) Art. 39: every 3 years.
+    "safety_evaluation": ReportKind(
+        "安全评价报告", "Safety evaluation report", 3, "危化品条例第22条；危化安全法第39条"
+    ),
+    # 危险化学品重大危险源监督管理暂行规定 (总局令第40号) Art. 11 (一): a new 辨识、安全评估及分级
+    # once the last safety assessment is three years old.
+    "hazard_assessment": ReportKind(
+        "重大危险源安全评估报告", "Major hazard safety assessment", 3, "总局令第40号第11条"
+    ),
+    # [C] 隐患排查治理导则 (应急〔2019〕78号): HAZOP of "两重点一重大" units about every 3 years.
+    "hazop": ReportKind("HAZOP分析报告", "HAZOP study", 3, "应急〔2019〕78号"),
+    # SIL assessment: no fixed cycle; redone when the process or the SIS changes (due date entered).
+    "sil": ReportKind("SIL评估报告", "SIL assessment", None, "GB/T 21109 / IEC 61511"),
+    "other": ReportKind("其他评估报告", "Other assessment", None, ""),
+}
+
+# ---------------------------------------------------------------- supervision findings (督导检查问题)
+
+FINDING_SOURCES: dict[str, tuple[str, str]] = {
+    "self_check": ("企业自查", "Enterprise self-check"),
+    "expert": ("专家指导服务", "Expert guidance service"),
+    "park": ("园区检查", "Park inspection"),
+    "government": ("政府督导检查", "Government supervision"),
+    "evaluation": ("评价报告提出", "From an evaluation report"),
+}
+FINDING_LEVELS: dict[str, tuple[str, str]] = {"general": ("一般", "General"), "major": ("重大", "Major")}
+FINDING_STATUSES: dict[str, tuple[str, str]] = {
+    "open": ("待整改", "Awaiting rectification"),
+    "rectified": ("待复核", "Awaiting review"),
+    "closed": ("已销号", "Closed"),
+}

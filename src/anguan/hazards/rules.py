@@ -8,15 +8,17 @@ that gave each Q, β and α, so a safety engineer can check the sheet by hand.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from anguan.basics.rules import add_months
 from anguan.hazards.reference import (
     COLOURS,
     GRADE_NAMES,
+    REPORT_KINDS_V1,
     RISK_MODEL_V1,
     TABLE1_BY_NO,
     TABLE2,
@@ -24,6 +26,7 @@ from anguan.hazards.reference import (
     TABLE5,
     TABLE6,
     VERSION,
+    ReportKind,
     RiskModel,
 )
 
@@ -380,3 +383,71 @@ def task_state(due_on: date, done_on: date | None, today: date) -> str:
     if done_on is not None:
         return "done" if done_on <= due_on else "late"
     return "overdue" if today > due_on else "pending"
+
+
+# ------------------------------------------------------------------ evaluation reports
+
+
+def report_due(
+    kind: str, issued_on: date, entered: date | None, kinds: Mapping[str, ReportKind] = REPORT_KINDS_V1
+) -> date | None:
+    """When an evaluation report must be renewed.
+
+    Kinds with a statutory cycle (REPORT_KINDS_V1: 安全评价 every 3 years per 危化品条例 Art. 22 and
+    危化安全法 Art. 39; 重大危险源安全评估 after 3 years per 总局令第40号 Art. 11 (一); HAZOP of
+    两重点一重大 units about every 3 years per 应急〔2019〕78号) are due on the same day `cycle` years
+    after the report was issued (29 Feb → 28 Feb); an entered date may be earlier (a change forces a
+    new study) but never later. Kinds without a cycle (SIL) are due on the entered date, if any.
+    """
+    spec = kinds.get(kind)
+    if spec is None:
+        raise HazardInputError("hazards.unknown_report_kind", kind=kind)
+    if entered is not None and entered < issued_on:
+        raise HazardInputError("hazards.report_due_before_issue", due=entered.isoformat())
+    if spec.cycle_years is None:
+        return entered
+    limit = add_months(issued_on, 12 * spec.cycle_years)
+    if entered is not None and entered > limit:
+        raise HazardInputError(
+            "hazards.report_beyond_cycle", due=entered.isoformat(), limit=limit.isoformat()
+        )
+    return entered or limit
+
+
+def current_reports(reports: Iterable[tuple[int, str, int | None, int, date]]) -> set[int]:
+    """The ids of the reports in force: per (kind, unit, site), the latest issued (ties: the latest
+    entered). Older ones are superseded and are no longer reminded. Rows: (id, kind, unit, site, issued)."""
+    best: dict[tuple[str, int | None, int], tuple[date, int]] = {}
+    for rid, kind, unit, site, issued in reports:
+        key = (kind, unit, site)
+        if key not in best or (issued, rid) > best[key]:
+            best[key] = (issued, rid)
+    return {rid for _, rid in best.values()}
+
+
+# ------------------------------------------------------------------ supervision findings (三录入)
+
+FINDING_ACTIONS: dict[tuple[str, str], str] = {
+    ("open", "edit"): "open",
+    ("open", "feedback"): "open",
+    ("open", "rectify"): "rectified",
+    ("rectified", "feedback"): "rectified",
+    ("rectified", "pass"): "closed",
+    ("rectified", "fail"): "open",
+}
+
+
+def finding_next(status: str, action: str) -> str:
+    """The 三录入 closed loop of a supervision finding: the problem is entered (open), the
+    rectification is entered (rectified), the review is entered (closed on a pass, back to open on a
+    fail). Feedback on progress is taken until the review; a closed finding takes nothing."""
+    try:
+        return FINDING_ACTIONS[(status, action)]
+    except KeyError:
+        raise HazardInputError("hazards.finding_bad_state", status=status, action=action) from None
+
+
+def finding_overdue(deadline: date | None, status: str, today: date) -> bool:
+    """A finding not yet rectified is overdue from the day after its deadline (the deadline day itself
+    is still in time); once its rectification is entered, or it is closed, it is not overdue."""
+    return deadline is not None and status == "open" and today > deadline

@@ -7,16 +7,25 @@ shut-off valves (§3.5). Quantities are design maximums: tank volume × density 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics.models import Chemical, Person
+from anguan.basics.rules import add_months
 from anguan.basics.settings_service import plant_date
-from anguan.hazards import duty, service
-from anguan.hazards.models import Duty, DutyTemplate, HazardUnit, UnitSubstance
-from anguan.hazards.reference import DUTY_DEFAULT_CYCLE
+from anguan.hazards import duty, rules, service
+from anguan.hazards.models import (
+    Duty,
+    DutyTemplate,
+    EvaluationReport,
+    Finding,
+    FindingEvent,
+    HazardUnit,
+    UnitSubstance,
+)
+from anguan.hazards.reference import DUTY_DEFAULT_CYCLE, REPORTS_VERSION
 from anguan.monitoring.models import Point
 from anguan.plant.models import Area, Site
 
@@ -142,6 +151,7 @@ async def seed_hazards(session: AsyncSession, now: datetime) -> dict[str, int]:
                 .values(hazard_source_id=unit.id)
             )
     await _duties(session, now)
+    await _reports_and_findings(session, now)
     return {"hazard_units": len(have | {u.code for u in UNITS})}
 
 
@@ -170,3 +180,97 @@ async def _duties(session: AsyncSession, now: datetime) -> None:
     await session.flush()
     if new:  # later periods come from the worker's hazards.duty_tasks job, not from re-seeding
         await duty.generate_tasks(session, plant_date(now, "Asia/Shanghai"))
+
+
+# Demo reports, issued relative to the seeding day so the reminder centre always has something to show:
+# the site's safety evaluation falls due in three weeks, the tank farm's HAZOP is past its cycle.
+REPORTS = (
+    # (kind, unit code or None for the site, title, agency, months before today + days, entered due)
+    ("safety_evaluation", None, "安全现状评价报告", "河北安评技术服务有限公司", 36, -21),
+    ("hazard_assessment", "HZ-DK01", "1#罐区重大危险源安全评估报告", "河北安评技术服务有限公司", 14, 0),
+    ("hazop", "HZ-DK01", "1#罐区HAZOP分析报告", "华安过程安全咨询有限公司", 37, 0),
+    ("sil", "HZ-DK01", "1#罐区SIS安全完整性等级（SIL）评估报告", "华安过程安全咨询有限公司", 20, 0),
+)
+
+
+async def _reports_and_findings(session: AsyncSession, now: datetime) -> None:
+    """The demo evaluation reports and supervision findings (once: skipped when any report exists)."""
+    if (await session.scalars(select(EvaluationReport.id).limit(1))).first() is not None:
+        return
+    units = {u.code: u for u in (await session.scalars(select(HazardUnit))).all()}
+    site = (await session.scalars(select(Site).order_by(Site.id))).first()
+    if site is None or "HZ-DK01" not in units:
+        return
+    today = plant_date(now, "Asia/Shanghai")
+    for kind, code, title, agency, months, days in REPORTS:
+        issued = add_months(today, -months) - timedelta(days=days)
+        unit = units.get(code) if code else None
+        session.add(
+            EvaluationReport(
+                kind=kind,
+                site_id=site.id,
+                unit_id=unit.id if unit else None,
+                title=title,
+                report_no=f"AP-{issued.year}-{len(title):03d}",
+                agency=agency,
+                agency_certificate="APJ-(冀)-005",
+                issued_on=issued,
+                valid_until=rules.report_due(kind, issued, add_months(issued, 36) if kind == "sil" else None),
+                conclusion="评价单元的安全设施与措施符合相关法规标准要求，风险可接受。",
+                recommendations="完善罐区可燃气体检测报警器的定期标定记录；储罐区增设视频智能分析。",
+                current=True,
+                files=[],
+                rule_version=REPORTS_VERSION,
+                created_by="seed",
+            )
+        )
+    await session.flush()
+    dk01 = units["HZ-DK01"]
+    people = {p.name: p.id for p in (await session.scalars(select(Person))).all()}
+    findings = (
+        # (source, level, days ago found, inspector, description, basis, days to deadline from found, state)
+        ("government", "general", 40, "市应急管理局 督导组", "1#罐区 T-102 储罐液位计与高液位联锁未做定期联校记录",
+         "GB 50160-2008(2018年版) 6.2.13", 15, "closed"),
+        ("expert", "general", 3, "专家指导服务组 张教授", "罐区防火堤内排水切断阀处于常开状态",
+         "GB 50351-2014 3.2.2", 7, "open"),
+        ("park", "major", 25, "化工园区安监科", "罐区可燃气体检测报警器 GT-103 超期未检定",
+         "GB/T 50493-2019 7.1.4", 14, "open"),
+    )  # fmt: skip
+    for source, level, ago, inspector, text, basis, days, state in findings:
+        found = today - timedelta(days=ago)
+        f = Finding(
+            unit_id=dk01.id,
+            status="open",
+            rounds=1,
+            source=source,
+            level=level,
+            found_on=found,
+            inspector=inspector,
+            description=text,
+            basis=basis,
+            deadline=found + timedelta(days=days),
+            responsible_id=people.get("田刚"),
+            problem_files=[],
+            rectification_files=[],
+            entered_by="safety",
+        )
+        session.add(f)
+        await session.flush()
+        at = datetime.combine(found, datetime.min.time()).replace(tzinfo=now.tzinfo)
+        session.add(FindingEvent(finding_id=f.id, kind="entered", note=None, files=[], actor="safety", at=at))
+        if state == "closed":
+            done: date = found + timedelta(days=9)
+            f.status, f.measures, f.rectified_on, f.cost = (
+                "closed",
+                "补做 T-102 液位联锁联校并建立台账",
+                done,
+                0.3,
+            )
+            f.rectified_by, f.review_result, f.reviewed_on, f.reviewed_by = "田刚", "pass", done, "safety"
+            f.review_note = "现场核查联校记录齐全，同意销号"
+            for kind, note, day in (("rectified", f.measures, done), ("passed", f.review_note, done)):
+                when = datetime.combine(day, datetime.min.time()).replace(tzinfo=now.tzinfo)
+                session.add(
+                    FindingEvent(finding_id=f.id, kind=kind, note=note, files=[], actor="safety", at=when)
+                )
+    await session.flush()
