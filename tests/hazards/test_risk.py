@@ -164,3 +164,54 @@ async def test_stale_and_bad_points_count_once_as_lost_monitoring(app: Any) -> N
         ]
     assert [m.kind for m in mods] == ["monitoring_loss"]
     assert mods[0].label.startswith("5 个位号数据中断或质量坏")
+
+
+async def test_new_reasons_without_a_new_colour_are_pushed_but_not_as_a_recolouring(
+    app: Any, callers: Any
+) -> None:
+    bus = Recorder()
+    await _refresh(app, bus)
+    await _alarm(app, "HZ-DK02", active=True, acked=False, priority="urgent")  # 3 points: red
+    await _refresh(app, bus)
+    # A bypass-like second reason: the unit goes into maintenance (+1) and stays red.
+    async with app.state.database.transaction() as session:
+        unit = (await session.scalars(select(HazardUnit).where(HazardUnit.code == "HZ-DK02"))).one()
+        unit.status = "maintenance"
+    await _refresh(app, bus)
+    mine = [e for e in bus.events if isinstance(e, risk.RiskEvent) and e.code == "HZ-DK02"]
+    assert [type(e).__name__ for e in mine] == ["ColourChanged", "RiskUpdated"]
+    last = mine[-1]
+    assert isinstance(last, risk.RiskUpdated)
+    assert (last.colour, last.previous, last.points, len(last.reasons)) == ("red", "red", 4.0, 2)
+    await _refresh(app, bus)  # nothing new: nothing pushed
+    assert len([e for e in bus.events if isinstance(e, risk.RiskEvent) and e.code == "HZ-DK02"]) == 2
+
+
+async def test_an_overdue_supervision_finding_raises_the_unit(app: Any, callers: Any) -> None:
+    safety = await callers("safety")
+    bus = Recorder()
+    await _refresh(app, bus)
+
+    async def finding_points() -> float:
+        unit = {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}["HZ-PU01"]
+        return sum(p for label, p in unit["reasons"] if label.startswith(("一般督导", "重大督导")))
+
+    # The demo's hydrogenation-unit finding is past its deadline: a general one adds 1 point.
+    assert await finding_points() == 1.0
+    finding = next(
+        f
+        for f in (await safety.get(f"{H}/findings", params={"overdue": True})).json()
+        if f["unit_code"] == "HZ-PU01"
+    )
+    r = await safety.patch(f"{H}/findings/{finding['id']}", json={"level": "major"})
+    assert r.status_code == 200
+    await _refresh(app, bus)
+    assert await finding_points() == 2.0
+    found_on = (await safety.get(f"{H}/findings/{finding['id']}")).json()["found_on"]
+    r = await safety.post(
+        f"{H}/findings/{finding['id']}/rectify",
+        json={"measures": "完成紧急切断阀功能测试", "rectified_on": found_on},
+    )
+    assert r.status_code == 200
+    await _refresh(app, bus)
+    assert await finding_points() == 0.0

@@ -39,6 +39,9 @@ def alarm(priority: str, n: int = 1) -> list[Modifier]:
             1.0,
         ),  # once, however many
         (3, [Modifier("duty_overdue", "", "3 项包保任务逾期")], "yellow", "yellow", 1.0),
+        (3, [Modifier("finding_overdue", "general", "一般督导检查问题逾期")], "yellow", "yellow", 1.0),
+        (3, [Modifier("finding_overdue", "major", "重大督导检查问题逾期")], "orange", "orange", 2.0),
+        (1, [Modifier("finding_overdue", "major", "重大督导检查问题逾期")], "orange", "orange", 2.0),
     ],
 )
 def test_colour_at_the_thresholds(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from anguan.hazards import service
 from anguan.hazards.models import Assessment, HazardUnit, UnitSubstance
 from anguan.hazards.reference import TABLE1_BY_NO, TABLE2
 from anguan.hazards.scope import visible_unit, visible_units
+from anguan.hazards.sheet_pdf import calculation_sheet_pdf
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
@@ -363,6 +364,26 @@ async def sheet_xlsx(
     return Response(
         service.sheet_xlsx(unit, a),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+@router.get(
+    "/assessments/{assessment_id}/sheet.pdf",
+    responses={200: {"content": {"application/pdf": {}}}, **READ_ERRORS},
+)
+async def sheet_pdf(
+    assessment_id: Id,
+    request: Request,
+    actor: Actor = Depends(require(P.HAZARDS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """The calculation sheet (计算书) as an A4 PDF, times in the site's time zone."""
+    unit, a = await _assessment(session, actor, assessment_id)
+    name = f"{unit.code}-计算书-{a.id}.pdf"
+    return Response(
+        calculation_sheet_pdf(unit, a, tz=request.app.state.settings.site_timezone),
+        media_type="application/pdf",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 

@@ -217,6 +217,9 @@ class RiskModel:
     # Diagnostic alarms (STALE no data, BAD quality) of the unit's points, counted once: lost
     # monitoring raises the risk, but a dead gateway must not paint every unit red.
     monitoring_loss_points: float
+    # A supervision finding (督导检查问题) past its rectification deadline, by level (一般/重大): the
+    # stand-in for "overdue hidden dangers" until the hidden-danger register exists.
+    finding_overdue_points: dict[str, float]
     thresholds: tuple[tuple[float, str], ...]  # dynamic points at least → colour, highest first
 
 
@@ -239,6 +242,7 @@ RISK_MODEL_V1 = RiskModel(
     status_points={"maintenance": 1.0, "stopped": 0.5},
     duty_overdue_points=1.0,
     monitoring_loss_points=1.0,
+    finding_overdue_points={"general": 1.0, "major": 2.0},
     thresholds=((3.0, "red"), (2.0, "orange"), (1.0, "yellow")),
 )
 

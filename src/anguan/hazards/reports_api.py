@@ -404,7 +404,7 @@ class RectifyIn(RequestModel):
     files: Files = Field(default_factory=list)
 
 
-class ReviewIn(RequestModel):
+class FindingReviewIn(RequestModel):
     result: Literal["pass", "fail"]
     note: str | None = Field(default=None, max_length=4000)
 
@@ -662,7 +662,7 @@ async def rectify_finding(
 @router.post("/findings/{finding_id}/review", response_model=FindingDetail, responses=WRITE_ERRORS)
 async def review_finding(
     finding_id: Id,
-    body: ReviewIn,
+    body: FindingReviewIn,
     request: Request,
     actor: Actor = Depends(require(P.HAZARDS_REVIEW)),
     session: AsyncSession = Depends(get_session),

@@ -2,7 +2,8 @@
 
 Modifiers come from other modules' live data: alarms of the points bound to the unit that are not
 back to normal (active or unacknowledged; shelved, out-of-service and suppressed ones excluded), SIS
-and interlock bypasses applied in the unit's area (more when overdue), the unit's own status. A
+and interlock bypasses applied in the unit's area (more when overdue), overdue 包保 tasks,
+supervision findings past their rectification deadline, the unit's own status. A
 colour change is stored with its reasons and pushed live; a rise above the inherent colour opens a
 warning that must be closed with the disposal result, cause analysis and corrective measures.
 """
@@ -23,19 +24,20 @@ from anguan.core.errors import Conflict, NotFound
 from anguan.core.events import DomainEvent, EventBus
 from anguan.core.timeline import AuditActor, record
 from anguan.hazards import rules
-from anguan.hazards.models import DutyTask, HazardUnit, RiskState, RiskWarning
+from anguan.hazards.models import DutyTask, Finding, HazardUnit, RiskState, RiskWarning
 from anguan.hazards.reference import COLOURS
 from anguan.monitoring.models import Alarm, Point
 
 DIAGNOSTIC = frozenset({"STALE", "BAD"})  # monitoring lost, not a process condition
 PRIORITY_ZH = {"urgent": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_ZH = {"maintenance": "检修", "stopped": "停用"}
+LEVEL_ZH = {"general": "一般", "major": "重大"}
 
 
-class ColourChanged(DomainEvent):
-    """A unit's risk colour changed (the map recolours it, with the reasons)."""
+class RiskEvent(DomainEvent):
+    """A unit's live risk: its colour, the inherent and dynamic colours, points and reasons."""
 
-    name: ClassVar[str] = "hazards.colour_changed"
+    name: ClassVar[str] = "hazards.risk"
     topic: ClassVar[str | None] = "hazards"
     unit_id: int
     code: str
@@ -44,6 +46,8 @@ class ColourChanged(DomainEvent):
     colour: str
     previous: str | None
     inherent: str
+    dynamic: str
+    points: float
     reasons: list[list[object]]
     model_version: str
 
@@ -54,10 +58,23 @@ class ColourChanged(DomainEvent):
         return scope
 
 
+class ColourChanged(RiskEvent):
+    """A unit's risk colour changed (the map recolours it and announces it, with the reasons)."""
+
+    name: ClassVar[str] = "hazards.colour_changed"
+
+
+class RiskUpdated(RiskEvent):
+    """A unit's reasons changed while its colour stayed (a second alarm on a red unit, one cleared):
+    the map's reasons follow without announcing a recolouring."""
+
+    name: ClassVar[str] = "hazards.risk_updated"
+
+
 async def all_modifiers(
     session: AsyncSession, units: Sequence[HazardUnit], now: datetime, today: date
 ) -> dict[int, list[rules.Modifier]]:
-    """The live conditions of many units, three queries in all (the job runs every 5 s)."""
+    """The live conditions of many units, four queries in all (the job runs every 5 s)."""
     out: dict[int, list[rules.Modifier]] = {u.id: [] for u in units}
     alarms = (
         await session.execute(
@@ -108,6 +125,16 @@ async def all_modifiers(
         .tuples()
         .all()
     )
+    findings = (
+        await session.execute(
+            select(Finding.unit_id, Finding.level, Finding.description)
+            .where(Finding.unit_id.in_(list(out)), Finding.status == "open", Finding.deadline < today)
+            .order_by(Finding.deadline, Finding.id)
+        )
+    ).all()
+    for unit_id, level, text in findings:
+        label = f"{LEVEL_ZH.get(level, level)}督导检查问题逾期未整改：{text[:30]}"
+        out[unit_id].append(rules.Modifier("finding_overdue", level, label))
     for unit in units:
         for area_id, tag, until in bypasses:
             if area_id == unit.area_id:
@@ -149,25 +176,31 @@ async def refresh(
         if state is None:
             state = RiskState(unit_id=unit.id, changed_at=now)
             session.add(state)
-        if previous != colour.colour or state.reasons != reasons:
-            if previous != colour.colour:
-                state.changed_at = now
-                changed += 1
-                if bus is not None and previous is not None:
-                    bus.emit(
-                        session,
-                        ColourChanged(
-                            unit_id=unit.id,
-                            code=unit.code,
-                            site_id=unit.site_id,
-                            area_id=unit.area_id,
-                            colour=colour.colour,
-                            previous=previous,
-                            inherent=colour.inherent,
-                            reasons=reasons,
-                            model_version=colour.model_version,
-                        ),
-                    )
+        if previous != colour.colour:
+            state.changed_at = now
+            changed += 1
+        if (
+            bus is not None
+            and previous is not None
+            and (previous != colour.colour or state.reasons != reasons)
+        ):
+            event: type[RiskEvent] = ColourChanged if previous != colour.colour else RiskUpdated
+            bus.emit(
+                session,
+                event(
+                    unit_id=unit.id,
+                    code=unit.code,
+                    site_id=unit.site_id,
+                    area_id=unit.area_id,
+                    colour=colour.colour,
+                    previous=previous,
+                    inherent=colour.inherent,
+                    dynamic=colour.dynamic,
+                    points=colour.points,
+                    reasons=reasons,
+                    model_version=colour.model_version,
+                ),
+            )
         fresh = (colour.colour, colour.inherent, colour.dynamic, colour.points, reasons, colour.model_version)
         if fresh != (
             state.colour,

@@ -303,7 +303,7 @@ def table1_matches(name: str, cas: str | None) -> list[int]:
 class Modifier:
     """One live condition that raises a unit's risk, with what it is for the reasons list."""
 
-    kind: str  # alarm | bypass | bypass_overdue | status | duty_overdue | monitoring_loss
+    kind: str  # alarm | bypass | bypass_overdue | status | duty_overdue | monitoring_loss | finding_overdue
     key: str  # alarm priority, unit status …
     label: str  # e.g. "GT-102 HH 紧急报警"
 
@@ -346,6 +346,8 @@ def risk_colour(
             pts = model.duty_overdue_points
         elif m.kind == "monitoring_loss":
             pts = model.monitoring_loss_points
+        elif m.kind == "finding_overdue":
+            pts = model.finding_overdue_points.get(m.key, 0.0)
         else:
             raise ValueError(f"unknown modifier kind {m.kind}")
         if pts > 0:

@@ -228,18 +228,19 @@ async def _reports_and_findings(session: AsyncSession, now: datetime) -> None:
     dk01 = units["HZ-DK01"]
     people = {p.name: p.id for p in (await session.scalars(select(Person))).all()}
     findings = (
-        # (source, level, days ago found, inspector, description, basis, days to deadline from found, state)
+        # (source, level, days ago found, inspector, problem, basis, days to deadline, state, unit): the
+        # hydrogenation unit's one is overdue, which turns it yellow on the risk map.
         ("government", "general", 40, "市应急管理局 督导组", "1#罐区 T-102 储罐液位计与高液位联锁未做定期联校记录",
-         "GB 50160-2008(2018年版) 6.2.13", 15, "closed"),
+         "GB 50160-2008(2018年版) 6.2.13", 15, "closed", "HZ-DK01"),
         ("expert", "general", 3, "专家指导服务组 张教授", "罐区防火堤内排水切断阀处于常开状态",
-         "GB 50351-2014 3.2.2", 7, "open"),
-        ("park", "major", 25, "化工园区安监科", "罐区可燃气体检测报警器 GT-103 超期未检定",
-         "GB/T 50493-2019 7.1.4", 14, "open"),
+         "GB 50351-2014 3.2.2", 7, "open", "HZ-DK01"),
+        ("park", "general", 25, "化工园区安监科", "加氢反应釜 R-201 紧急切断阀未按期开展功能测试",
+         "GB/T 50770-2013 7.3", 14, "open", "HZ-PU01"),
     )  # fmt: skip
-    for source, level, ago, inspector, text, basis, days, state in findings:
+    for source, level, ago, inspector, text, basis, days, state, code in findings:
         found = today - timedelta(days=ago)
         f = Finding(
-            unit_id=dk01.id,
+            unit_id=units[code].id if code in units else dk01.id,
             status="open",
             rounds=1,
             source=source,
