@@ -119,6 +119,7 @@ async def test_refusals(callers: Any) -> None:
     assert r.status_code == 201
     unit = (await safety.get(f"{H}/units/{uid}")).json()
     assert (unit["assessment_error"], unit["major"]) == ("hazards.no_critical_quantity", None)
+    assert unit["assessment_error_params"] == {"name": "未知物料"}  # the UI names the substance
     r = await safety.post(f"{H}/units/{uid}/assess")
     assert r.status_code == 422 and r.json()["code"] == "hazards.no_critical_quantity"
 

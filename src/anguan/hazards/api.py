@@ -78,6 +78,7 @@ class UnitOut(BaseModel):
     s_value: float | None
     r_value: float | None
     assessment_error: str | None
+    assessment_error_params: dict[str, str] | None = None
     filing_no: str | None
     status: str
     description: str | None

@@ -41,6 +41,7 @@ class HazardUnit(IdMixin, TimestampMixin, Base):
     s_value: Mapped[float | None] = mapped_column(Float, nullable=True)
     r_value: Mapped[float | None] = mapped_column(Float, nullable=True)
     assessment_error: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    assessment_error_params: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     filing_no: Mapped[str | None] = mapped_column(String(60), nullable=True)  # 备案编号
     status: Mapped[str] = mapped_column(String(20), default="in_use")  # in_use | stopped | maintenance
     description: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -128,8 +128,12 @@ async def assess_unit(
     try:
         result = rules.assess(substances, unit.people_outside)
     except rules.HazardInputError as exc:
-        unit.assessment_error = exc.code
-        raise Unprocessable(exc.code, **{k: str(v) for k, v in exc.params.items()}) from exc
+        params = {
+            k: "、".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+            for k, v in exc.params.items()
+        }
+        unit.assessment_error, unit.assessment_error_params = exc.code, params
+        raise Unprocessable(exc.code, **params) from exc
     row = Assessment(
         unit_id=unit.id,
         computed_at=now,
@@ -150,7 +154,7 @@ async def assess_unit(
     unit.assessment_id, unit.major, unit.grade = row.id, result.major, result.grade
     unit.s_value = float(result.s)
     unit.r_value = None if result.r is None else float(result.r)
-    unit.assessment_error = None
+    unit.assessment_error = unit.assessment_error_params = None
     await record(
         session,
         actor,

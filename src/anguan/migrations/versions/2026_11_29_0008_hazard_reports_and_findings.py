@@ -133,7 +133,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hz_finding_event_finding_id"), ["finding_id"], unique=False)
 
 
+    with op.batch_alter_table("hz_unit", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("assessment_error_params", sa.JSON(), nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("hz_unit", schema=None) as batch_op:
+        batch_op.drop_column("assessment_error_params")
     # Tables only: MariaDB refuses to drop an index a foreign key needs.
     op.drop_table("hz_finding_event")
     op.drop_table("hz_finding")

@@ -1,7 +1,7 @@
 // Every visible unit's risk colour with its reasons: GET /hazards/risk when the realtime topic
 // "hazards" is confirmed (and after each reconnect), then `hazards.colour_changed` events recolour
-// in place. A change of reasons without a change of colour is not pushed, so the list is also
-// re-read every minute.
+// in place (and are announced) while `hazards.risk_updated` events bring new reasons for an
+// unchanged colour. The list is also re-read every minute, in case an event was missed.
 import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
 import type { RealtimeEvent } from '@/api/realtime'
 import { useRealtime } from '@/composables/useRealtime'
@@ -12,6 +12,7 @@ import type { ColourChanged, Risk } from '../types'
 
 export const HAZARDS_TOPIC = 'hazards'
 export const COLOUR_CHANGED = 'hazards.colour_changed'
+export const RISK_UPDATED = 'hazards.risk_updated'
 const REFRESH_MS = 60_000
 
 export function useRiskColours(onChange?: (change: ColourChanged) => void) {
@@ -38,27 +39,27 @@ export function useRiskColours(onChange?: (change: ColourChanged) => void) {
 
   function onEvent(event: RealtimeEvent<ColourChanged>): void {
     const d = event.data
-    if (event.name !== COLOUR_CHANGED || !d || typeof d.unit_id !== 'number') return
+    const recoloured = event.name === COLOUR_CHANGED
+    if ((!recoloured && event.name !== RISK_UPDATED) || !d || typeof d.unit_id !== 'number') return
     const current = risks.value.get(d.unit_id)
     if (!current) {
       // a unit this page has not seen yet: read the whole list again
       void load()
       return
     }
-    const points = d.reasons.reduce((sum, r) => sum + (Number(Array.isArray(r) ? r[1] : 0) || 0), 0)
     const next = new Map(risks.value)
     next.set(d.unit_id, {
       ...current,
       colour: d.colour,
       inherent: d.inherent,
-      dynamic: d.colour === d.inherent ? current.dynamic : d.colour,
+      dynamic: d.dynamic,
       reasons: d.reasons,
-      points,
+      points: d.points,
       model_version: d.model_version,
-      changed_at: event.ts ?? new Date().toISOString(),
+      changed_at: recoloured ? (event.ts ?? new Date().toISOString()) : current.changed_at,
     })
     risks.value = next
-    onChange?.(d)
+    if (recoloured) onChange?.(d)
   }
 
   useRealtime<ColourChanged>(HAZARDS_TOPIC, onEvent, () => void load())
