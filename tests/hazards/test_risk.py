@@ -183,6 +183,9 @@ async def test_new_reasons_without_a_new_colour_are_pushed_but_not_as_a_recolour
     last = mine[-1]
     assert isinstance(last, risk.RiskUpdated)
     assert (last.colour, last.previous, last.points, len(last.reasons)) == ("red", "red", 4.0, 2)
+    # Each reason in both languages: [zh-CN, points, en-US].
+    assert last.reasons[0][0].endswith("紧急级报警") and last.reasons[0][2].endswith("urgent alarm")
+    assert last.reasons[1] == ["单元检修", 1.0, "Unit under maintenance"]
     await _refresh(app, bus)  # nothing new: nothing pushed
     assert len([e for e in bus.events if isinstance(e, risk.RiskEvent) and e.code == "HZ-DK02"]) == 2
 
@@ -194,7 +197,7 @@ async def test_an_overdue_supervision_finding_raises_the_unit(app: Any, callers:
 
     async def finding_points() -> float:
         unit = {r["code"]: r for r in (await safety.get(f"{H}/risk")).json()}["HZ-PU01"]
-        return sum(p for label, p in unit["reasons"] if label.startswith(("一般督导", "重大督导")))
+        return sum(p for label, p, *_ in unit["reasons"] if label.startswith(("一般督导", "重大督导")))
 
     # The demo's hydrogenation-unit finding is past its deadline: a general one adds 1 point.
     assert await finding_points() == 1.0

@@ -54,7 +54,7 @@ def test_colour_at_the_thresholds(
 
 def test_reasons_largest_first_and_raised_flag() -> None:
     r = risk_colour(3, [*alarm("medium"), Modifier("bypass_overdue", "", "IS-203 旁路超期"), *alarm("low")])
-    assert [p for _, p in r.reasons] == [2.0, 1.0, 0.5]
+    assert [p for _, p, _ in r.reasons] == [2.0, 1.0, 0.5]
     assert r.reasons[0][0] == "IS-203 旁路超期"
     assert r.raised
     assert not risk_colour(1, alarm("medium")).raised  # dynamic yellow under inherent orange

@@ -105,7 +105,7 @@ class RiskState(Base):
     inherent: Mapped[str] = mapped_column(String(8))
     dynamic: Mapped[str] = mapped_column(String(8))
     points: Mapped[float] = mapped_column(Float)
-    reasons: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[label, points], ...]
+    reasons: Mapped[list[list[Any]]] = mapped_column(JSON)  # [[label zh-CN, points, label en-US], ...]
     model_version: Mapped[str] = mapped_column(String(40))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

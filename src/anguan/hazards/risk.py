@@ -31,6 +31,7 @@ from anguan.monitoring.models import Alarm, Point
 DIAGNOSTIC = frozenset({"STALE", "BAD"})  # monitoring lost, not a process condition
 PRIORITY_ZH = {"urgent": "紧急", "high": "高", "medium": "中", "low": "低"}
 STATUS_ZH = {"maintenance": "检修", "stopped": "停用"}
+STATUS_EN = {"maintenance": "under maintenance", "stopped": "stopped"}
 LEVEL_ZH = {"general": "一般", "major": "重大"}
 
 
@@ -98,12 +99,18 @@ async def all_modifiers(
             lost.setdefault(unit_id, []).append(tag)
             continue
         label = f"{tag} {condition} {PRIORITY_ZH.get(priority, priority)}级报警"
-        out[unit_id].append(rules.Modifier("alarm", priority, label))
+        out[unit_id].append(rules.Modifier("alarm", priority, label, f"{tag} {condition} {priority} alarm"))
     for unit_id, tags in lost.items():
         tags = sorted(set(tags))
         shown = "、".join(tags[:3]) + ("等" if len(tags) > 3 else "")
+        en = ", ".join(tags[:3]) + (" …" if len(tags) > 3 else "")
         out[unit_id].append(
-            rules.Modifier("monitoring_loss", "", f"{len(tags)} 个位号数据中断或质量坏（{shown}）")
+            rules.Modifier(
+                "monitoring_loss",
+                "",
+                f"{len(tags)} 个位号数据中断或质量坏（{shown}）",
+                f"{len(tags)} point(s) without data or with bad quality ({en})",
+            )
         )
     areas = {u.area_id for u in units if u.area_id is not None}
     bypasses = (
@@ -134,17 +141,24 @@ async def all_modifiers(
     ).all()
     for unit_id, level, text in findings:
         label = f"{LEVEL_ZH.get(level, level)}督导检查问题逾期未整改：{text[:30]}"
-        out[unit_id].append(rules.Modifier("finding_overdue", level, label))
+        en = f"{level.capitalize()} supervision finding past its deadline: {text[:30]}"
+        out[unit_id].append(rules.Modifier("finding_overdue", level, label, en))
     for unit in units:
         for area_id, tag, until in bypasses:
             if area_id == unit.area_id:
                 overdue = until is not None and basics_rules.bypass_overdue(True, until, now)
                 kind = "bypass_overdue" if overdue else "bypass"
-                out[unit.id].append(rules.Modifier(kind, "", f"{tag} 联锁旁路{'超期' if overdue else '中'}"))
+                zh = f"{tag} 联锁旁路{'超期' if overdue else '中'}"
+                en = f"{tag} interlock bypassed{' past its approval' if overdue else ''}"
+                out[unit.id].append(rules.Modifier(kind, "", zh, en))
         if late.get(unit.id):
-            out[unit.id].append(rules.Modifier("duty_overdue", "", f"{late[unit.id]} 项包保任务逾期"))
+            n = late[unit.id]
+            out[unit.id].append(
+                rules.Modifier("duty_overdue", "", f"{n} 项包保任务逾期", f"{n} 包保 task(s) overdue")
+            )
         if unit.status in STATUS_ZH:
-            out[unit.id].append(rules.Modifier("status", unit.status, f"单元{STATUS_ZH[unit.status]}"))
+            zh, en = f"单元{STATUS_ZH[unit.status]}", f"Unit {STATUS_EN[unit.status]}"
+            out[unit.id].append(rules.Modifier("status", unit.status, zh, en))
     return out
 
 
@@ -170,7 +184,7 @@ async def refresh(
     live = await all_modifiers(session, units, now, today)
     for unit in units:
         colour = rules.risk_colour(unit.grade if unit.major else None, live[unit.id])
-        reasons = [[label, pts] for label, pts in colour.reasons]
+        reasons = [[label, pts, en] for label, pts, en in colour.reasons]
         state = states.get(unit.id)
         previous = state.colour if state else None
         if state is None:

@@ -305,7 +305,8 @@ class Modifier:
 
     kind: str  # alarm | bypass | bypass_overdue | status | duty_overdue | monitoring_loss | finding_overdue
     key: str  # alarm priority, unit status …
-    label: str  # e.g. "GT-102 HH 紧急报警"
+    label: str  # e.g. "GT-102 HH 紧急级报警"
+    label_en: str = ""  # e.g. "GT-102 HH urgent alarm" (the zh-CN label when empty)
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ class RiskColour:
     inherent: str
     dynamic: str
     points: float
-    reasons: tuple[tuple[str, float], ...]  # (label, points), largest first
+    reasons: tuple[tuple[str, float, str], ...]  # (label zh-CN, points, label en-US), largest first
     model_version: str
 
     @property
@@ -332,7 +333,7 @@ def risk_colour(
     the GB 18218 grade; dynamic colour from the summed points of live modifiers against the model's
     thresholds (a threshold reached exactly counts); the colour is the higher of the two."""
     inherent = model.inherent.get(grade, model.inherent[None])
-    scored: list[tuple[str, float]] = []
+    scored: list[tuple[str, float, str]] = []
     for m in modifiers:
         if m.kind == "alarm":
             pts = model.alarm_points.get(m.key, 0.0)
@@ -351,8 +352,8 @@ def risk_colour(
         else:
             raise ValueError(f"unknown modifier kind {m.kind}")
         if pts > 0:
-            scored.append((m.label, pts))
-    points = sum(p for _, p in scored)
+            scored.append((m.label, pts, m.label_en or m.label))
+    points = sum(p for _, p, _ in scored)
     dynamic = next((c for least, c in model.thresholds if points >= least), "blue")
     colour = max(inherent, dynamic, key=COLOURS.index)
     reasons = tuple(sorted(scored, key=lambda r: -r[1]))

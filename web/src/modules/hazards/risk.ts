@@ -1,5 +1,6 @@
 // Display helpers of the module: the 红橙黄蓝 palette, grade tags, the calculation sheet parsed from
 // its loose JSON, exact decimal text (the backend writes 500 as "5E+2") and risk reasons.
+import { currentLocale } from '@/i18n'
 import { COLOURS, type Colour, type InputLine, type Reason, type SheetLine } from './types'
 
 /** National four-colour convention (红橙黄蓝); text colour readable on each. */
@@ -104,7 +105,9 @@ export function parseReasons(reasons: unknown[][] | null | undefined): Reason[] 
   for (const r of reasons ?? []) {
     if (!Array.isArray(r) || typeof r[0] !== 'string') continue
     const points = Number(r[1])
-    out.push({ label: r[0], points: Number.isFinite(points) ? points : 0 })
+    // [label zh-CN, points, label en-US]; the English label is absent from reasons stored earlier
+    const label = currentLocale() === 'en-US' && typeof r[2] === 'string' && r[2] ? r[2] : r[0]
+    out.push({ label, points: Number.isFinite(points) ? points : 0 })
   }
   return out
 }
