@@ -1,9 +1,11 @@
-"""Major-hazard job costs, printed (no pass/fail): the risk-colour refresh (every 5 s in the worker)
-and the recompute check (every minute), over many units with bound points and open alarms.
+"""Major-hazard job costs, printed (no pass/fail): the risk-colour refresh (every 5 s in the worker),
+the recompute check (every minute) and the reminder centre's hazard items, over many units with
+bound points, open alarms, supervision findings and evaluation reports.
 
 A fresh SQLite (or, with --pg, PostgreSQL) database is migrated and seeded with the demo plant; the
-bench then adds N units, each with 3 substances, a bound point and (for every fifth unit) an open
-urgent alarm, and times the jobs' functions in-process, median of repeated runs.
+bench then adds N units, each with 3 substances, a bound point, (for every fifth unit) an open
+urgent alarm, 3 supervision findings (one past its deadline) and an evaluation report falling due,
+and times the jobs' functions in-process, median of repeated runs.
 
     .venv/bin/python bench/hazards.py                 # 300 units on SQLite
     .venv/bin/python bench/hazards.py --units 1000 --pg
@@ -17,16 +19,20 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from anguan.basics import reminders
+from anguan.basics.reference import REMINDERS_V1
+from anguan.basics.rules import add_months
 from anguan.core.db import Database
 from anguan.core.files import LocalFileStore
 from anguan.core.time import utcnow
-from anguan.hazards import risk, service
-from anguan.hazards.models import HazardUnit, UnitSubstance
+from anguan.hazards import reports, risk, service
+from anguan.hazards.models import EvaluationReport, Finding, HazardUnit, UnitSubstance
 from anguan.migrate import upgrade
 from anguan.monitoring.models import Alarm, Point
 from anguan.plant.models import Site
@@ -61,6 +67,37 @@ async def prepare(url: str, files: Path, units: int) -> Database:
             )
             s.add(p)
             await s.flush()
+            today = utcnow().date()
+            for k in range(3):
+                s.add(
+                    Finding(
+                        unit_id=unit.id,
+                        status="open" if k < 2 else "closed",
+                        source="park",
+                        level="general",
+                        found_on=today - timedelta(days=30),
+                        inspector="bench",
+                        description=f"bench finding {i}-{k}",
+                        deadline=today - timedelta(days=1) if k == 0 else today + timedelta(days=20),
+                        problem_files=[],
+                        rectification_files=[],
+                        entered_by="bench",
+                    )
+                )
+            issued = add_months(today, -36) + timedelta(days=20)
+            s.add(
+                EvaluationReport(
+                    kind="hazop",
+                    site_id=site.id,
+                    unit_id=unit.id,
+                    title="bench",
+                    issued_on=issued,
+                    valid_until=add_months(issued, 36),
+                    current=True,
+                    files=[],
+                    rule_version="bench",
+                )
+            )
             if i % 5 == 0:
                 s.add(
                     Alarm(
@@ -82,6 +119,11 @@ async def timed(db: Database, fn: str, repeat: int) -> list[float]:
             t0 = time.perf_counter()
             if fn == "refresh":
                 await risk.refresh(s, None, utcnow())
+            elif fn == "reminders":
+                items = []
+                for source in (reports.report_reminders, reports.finding_reminders):
+                    items += await source(s, reminders.SYSTEM, utcnow().date(), REMINDERS_V1)
+                assert len(items) >= 2
             else:
                 await service.recompute_stale(s, utcnow())
             out.append((time.perf_counter() - t0) * 1000)
@@ -96,6 +138,7 @@ async def run(label: str, url: str, units: int, repeat: int) -> None:
         first = await timed(db, "recompute", 1)  # every bench unit is new: all assessed
         recompute = await timed(db, "recompute", repeat)  # nothing changed: the check only
         refresh = await timed(db, "refresh", repeat)
+        due = await timed(db, "reminders", repeat)
         async with db.transaction() as s:
             n = len((await s.scalars(select(HazardUnit.id))).all())
         await db.dispose()
@@ -106,6 +149,9 @@ async def run(label: str, url: str, units: int, repeat: int) -> None:
     )
     print(
         f"{'':<10} risk refresh (every 5 s)        median {statistics.median(refresh):8.1f} ms  max {max(refresh):8.1f} ms"
+    )
+    print(
+        f"{'':<10} reminder items (reports+findings) median {statistics.median(due):6.1f} ms  max {max(due):8.1f} ms"
     )
 
 
