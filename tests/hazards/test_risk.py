@@ -218,3 +218,51 @@ async def test_an_overdue_supervision_finding_raises_the_unit(app: Any, callers:
     assert r.status_code == 200
     await _refresh(app, bus)
     assert await finding_points() == 0.0
+
+
+async def test_a_warning_is_pushed_to_the_heads_and_writers_once_per_colour(app: Any, callers: Any) -> None:
+    from anguan.basics.models import Person
+    from anguan.hazards.models import Duty
+    from anguan.identity.models import User
+    from anguan.notify.models import InboxItem, Message
+
+    bus = Recorder()
+    await _refresh(app, bus)
+    async with app.state.database.transaction() as session:
+        unit = (await session.scalars(select(HazardUnit).where(HazardUnit.code == "HZ-DK02"))).one()
+        leader = (await session.scalars(select(User).where(User.username == "leader"))).one()
+        safety = (await session.scalars(select(User.id).where(User.username == "safety"))).one()
+        # The operational head gets an account: the head is told, though leader cannot write.
+        head = (
+            await session.scalars(
+                select(Person)
+                .join(Duty, Duty.person_id == Person.id)
+                .where(Duty.unit_id == unit.id, Duty.role == "operational")
+            )
+        ).one()
+        linked = (await session.scalars(select(Person).where(Person.user_id == leader.id))).first()
+        if linked is not None:
+            linked.user_id = None
+            await session.flush()
+        head.user_id = leader.id
+    await _alarm(app, "HZ-DK02", active=True, acked=False, priority="high")  # 2 points: orange
+    await _refresh(app, bus)
+    await _refresh(app, bus)  # still orange: not told twice
+    await _alarm(app, "HZ-DK02", priority="urgent")  # 3 points: red, escalated
+    await _refresh(app, bus)
+    async with app.state.database.transaction(write=False) as session:
+        messages = (
+            await session.scalars(
+                select(Message).where(Message.category == "hazards.warning", Message.source_id.is_not(None))
+            )
+        ).all()
+        mine = [m for m in messages if m.title_zh and m.title_zh.startswith("HZ-DK02")]
+        assert [(m.severity, m.title_zh.endswith(c)) for m, c in zip(mine, ("橙", "红"), strict=True)] == [
+            ("high", True),
+            ("urgent", True),
+        ]
+        assert "高级报警" in (mine[0].body_zh or "") and "high alarm" in (mine[0].body_en or "")
+        users = set(
+            (await session.scalars(select(InboxItem.user_id).where(InboxItem.message_id == mine[0].id))).all()
+        )
+    assert {leader.id, safety} <= users

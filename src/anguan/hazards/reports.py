@@ -35,10 +35,10 @@ from anguan.core.timeline import AuditActor, record
 from anguan.hazards import rules
 from anguan.hazards.models import EvaluationReport, Finding, FindingEvent, HazardUnit
 from anguan.hazards.reference import REPORT_KINDS_V1, REPORTS_VERSION
-from anguan.hazards.scope import visible_units
+from anguan.hazards.scope import visible_sites, visible_units
+from anguan.hazards.scope import writers as scope_writers
 from anguan.identity import permissions as P
 from anguan.identity.schemas import Actor
-from anguan.plant import repository as plant_repo
 from anguan.plant.models import Site
 
 REPORTS_SOURCE = "hz_reports"
@@ -81,17 +81,12 @@ async def check_files(
 # ---------------------------------------------------------------------------------- reports
 
 
-async def _visible_sites(session: AsyncSession, actor: Actor) -> set[int]:
-    areas = await plant_repo.visible_area_ids(session, actor) or set()
-    return await plant_repo.visible_site_ids(session, actor, areas) or set()
-
-
 async def report_clause(session: AsyncSession, actor: Actor) -> ColumnElement[bool]:
     """Reports of the actor's visible units, and site-wide reports of the actor's visible sites."""
     if actor.all_data:
         return true()
     units = list(await visible_units(session, actor))
-    sites = list(await _visible_sites(session, actor))
+    sites = list(await visible_sites(session, actor) or set())
     return or_(
         EvaluationReport.unit_id.in_(units),
         and_(EvaluationReport.unit_id.is_(None), EvaluationReport.site_id.in_(sites)),
@@ -171,7 +166,8 @@ async def _place(session: AsyncSession, actor: Actor, site_id: int | None, unit_
         raise Unprocessable("hazards.report_needs_place")
     if await session.get(Site, site_id) is None:
         raise Unprocessable("hazards.site_not_found", id=site_id)
-    if not actor.all_data and site_id not in await _visible_sites(session, actor):
+    sites = await visible_sites(session, actor)
+    if sites is not None and site_id not in sites:
         raise Forbidden("identity.out_of_scope")
     return site_id
 
@@ -547,15 +543,6 @@ async def finding_reminders(
     return out
 
 
-async def _writers(session: AsyncSession) -> list[tuple[int, set[int], set[int] | None]]:
-    """Per active writer of the module: user id, visible unit ids, visible site ids (None: all)."""
-    out: list[tuple[int, set[int], set[int] | None]] = []
-    for actor in await reminders.users_holding(session, P.HAZARDS_WRITE):
-        units = set(await visible_units(session, actor))
-        out.append((actor.user_id, units, None if actor.all_data else await _visible_sites(session, actor)))
-    return out
-
-
 async def report_recipients(session: AsyncSession, items: list[ReminderItem]) -> dict[int, set[int]]:
     """Writers of the major-hazard module who can see each report."""
     rows = {
@@ -566,7 +553,7 @@ async def report_recipients(session: AsyncSession, items: list[ReminderItem]) ->
             )
         ).all()
     }
-    writers = await _writers(session)
+    writers = await scope_writers(session)
     out: dict[int, set[int]] = {}
     for item in items:
         r = rows.get(item.id)
@@ -589,7 +576,7 @@ async def finding_recipients(session: AsyncSession, items: list[ReminderItem]) -
             .where(Finding.id.in_([i.id for i in items]))
         )
     ).all()
-    writers = await _writers(session)
+    writers = await scope_writers(session)
     out: dict[int, set[int]] = {}
     for fid, unit_id, owner in rows:
         out[fid] = {uid for uid, units, _ in writers if unit_id in units} | ({owner} if owner else set())

@@ -18,15 +18,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics import rules as basics_rules
-from anguan.basics.models import Bypass, Interlock
+from anguan.basics.models import Bypass, Interlock, Person
 from anguan.basics.settings_service import plant_date
 from anguan.core.errors import Conflict, NotFound
 from anguan.core.events import DomainEvent, EventBus
 from anguan.core.timeline import AuditActor, record
 from anguan.hazards import rules
-from anguan.hazards.models import DutyTask, Finding, HazardUnit, RiskState, RiskWarning
-from anguan.hazards.reference import COLOURS
+from anguan.hazards.models import Duty, DutyTask, Finding, HazardUnit, RiskState, RiskWarning
+from anguan.hazards.reference import COLOUR_NAMES, COLOURS
+from anguan.hazards.scope import writers
 from anguan.monitoring.models import Alarm, Point
+from anguan.notify import service as notify
+from anguan.notify.schemas import NotificationIn
 
 DIAGNOSTIC = frozenset({"STALE", "BAD"})  # monitoring lost, not a process condition
 PRIORITY_ZH = {"urgent": "紧急", "high": "高", "medium": "中", "low": "低"}
@@ -231,11 +234,12 @@ async def refresh(
             state.computed_at = now
         warning = open_warnings.get(unit.id)
         if colour.raised and warning is None:
-            session.add(
-                RiskWarning(
-                    unit_id=unit.id, status="open", colour=colour.colour, reasons=reasons, raised_at=now
-                )
+            warning = RiskWarning(
+                unit_id=unit.id, status="open", colour=colour.colour, reasons=reasons, raised_at=now
             )
+            session.add(warning)
+            await session.flush()
+            await _notify_warning(session, bus, unit, warning)
             await record(
                 session,
                 None,
@@ -247,6 +251,7 @@ async def refresh(
         elif colour.raised and warning is not None:
             if COLOURS.index(colour.colour) > COLOURS.index(warning.colour):
                 warning.colour, warning.reasons = colour.colour, reasons
+                await _notify_warning(session, bus, unit, warning)  # escalated: told again
         elif warning is not None:
             warning.status, warning.cleared_at = "cleared", now
             await record(
@@ -254,6 +259,49 @@ async def refresh(
             )
     await session.flush()
     return changed
+
+
+WARNING_SEVERITY = {"red": "urgent", "orange": "high", "yellow": "medium", "blue": "low"}
+
+
+async def warning_recipients(session: AsyncSession, unit: HazardUnit) -> list[int]:
+    """Who is told of a unit's warning (AQ 3064.1 §6.2 b: 预警信息及时推送至相关负责人): the unit's
+    包保 heads' own accounts, and the module's writers whose data scope covers the unit."""
+    heads = (
+        await session.scalars(
+            select(Person.user_id).join(Duty, Duty.person_id == Person.id).where(Duty.unit_id == unit.id)
+        )
+    ).all()
+    users = {u for u in heads if u}
+    users |= {uid for uid, units, _ in await writers(session) if unit.id in units}
+    return sorted(users)
+
+
+async def _notify_warning(
+    session: AsyncSession, bus: EventBus | None, unit: HazardUnit, warning: RiskWarning
+) -> None:
+    """Push a warning (or its escalation to a higher colour) once per colour to whoever answers for it."""
+    zh, en = COLOUR_NAMES[warning.colour]
+    reasons = warning.reasons[:5]
+    await notify.send(
+        session,
+        await warning_recipients(session, unit),
+        NotificationIn(
+            category="hazards.warning",
+            severity=WARNING_SEVERITY.get(warning.colour, "medium"),
+            title_zh=f"{unit.code} {unit.name} 风险预警：{zh}",
+            title_en=f"{unit.code} {unit.name} risk warning: {en.lower()}",
+            body_zh="；".join(str(r[0]) for r in reasons),
+            body_en="; ".join(str(r[2] if len(r) > 2 else r[0]) for r in reasons),
+            link=f"/hazards/warnings?id={warning.id}",
+            site_id=unit.site_id,
+            area_id=unit.area_id,
+            source_type="hz_warning",
+            source_id=str(warning.id),
+            dedupe_key=f"hazards.warning:{warning.id}:{warning.colour}",
+        ),
+        bus=bus,
+    )
 
 
 async def close_warning(
