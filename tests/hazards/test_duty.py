@@ -1,5 +1,7 @@
-"""包保 responsibility: periods at their boundaries, the demo heads and tasks, completion on the phone
-by the head only, overdue tasks raising the unit's colour, the performance report."""
+"""包保 responsibility: periods at their boundaries, the demo heads and tasks (with names, in batched
+queries), completion on the phone by the head only, a new head taking over the open tasks of the
+current period, task photos for whoever may see the task, overdue tasks raising the unit's colour,
+the performance report."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from anguan.basics.models import Person
+from anguan.basics.settings_service import plant_date
 from anguan.core.time import utcnow
+from anguan.core.timeline import AuditEntry
 from anguan.hazards import duty, risk
 from anguan.hazards.models import DutyTask, DutyTemplate, HazardUnit
 from anguan.hazards.reference import DUTY_TASK_COUNT, OPERATIONAL_TASKS_V1
@@ -194,3 +198,162 @@ async def test_duty_endpoints_respect_the_data_scope(callers: Any) -> None:
     for u in hidden:
         assert (await inspector.get(f"{H}/units/{u['id']}/duties")).status_code == 403
     assert (await safety.get(f"{H}/units/987654/duties")).status_code == 404
+
+
+class StatementLog:
+    """Every SQL statement the app's engine sends while active."""
+
+    def __init__(self, app: Any) -> None:
+        self.engine = app.state.database.engine.sync_engine
+        self.statements: list[str] = []
+
+    def _on(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> StatementLog:
+        event.listen(self.engine, "before_cursor_execute", self._on)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._on)
+
+    def touching(self, table: str) -> list[str]:
+        return [s for s in self.statements if table in s]
+
+
+async def test_heads_and_tasks_carry_names_in_batched_queries(app: Any, callers: Any) -> None:
+    safety = await callers("safety")
+    units = {u["code"]: u for u in (await safety.get(f"{H}/units")).json()}
+    dk01 = units["HZ-DK01"]
+    async with app.state.database.transaction() as session:
+        names = {p.id: p.name for p in (await session.scalars(select(Person))).all()}
+    heads = (await safety.get(f"{H}/units/{dk01['id']}/duties")).json()
+    assert heads and all(h["person_name"] == names[h["person_id"]] for h in heads)
+    await safety.get(f"{H}/tasks")  # warm the caller's permission and scope cache
+    with StatementLog(app) as log:
+        tasks = (await safety.get(f"{H}/tasks")).json()
+    assert len(tasks) > 28 and len({t["person_id"] for t in tasks}) >= 3  # several units and heads
+    for t in tasks:
+        assert t["person_name"] == names[t["person_id"]]
+        code = next(c for c, u in units.items() if u["id"] == t["unit_id"])
+        assert (t["unit_code"], t["unit_name"]) == (code, units[code]["name"])
+    # One query for the people and one for the units, however many tasks: no N+1.
+    assert len(log.touching("basics_person")) == 1, log.touching("basics_person")
+    assert len(log.touching("FROM hz_unit")) == 1, log.touching("FROM hz_unit")
+
+
+def _today(app: Any) -> date:
+    return plant_date(utcnow(), app.state.settings.site_timezone)
+
+
+async def test_a_new_head_takes_over_the_open_tasks_of_the_current_period(app: Any, callers: Any) -> None:
+    done_id = await _link_head(app, "inspector")
+    inspector, safety = await callers("inspector"), await callers("safety")
+    assert (
+        await inspector.post(f"{H}/tasks/{done_id}/complete", json={"result": "normal"})
+    ).status_code == 200
+    today = _today(app)
+    async with app.state.database.transaction() as session:
+        dk01 = (await session.scalars(select(HazardUnit).where(HazardUnit.code == "HZ-DK01"))).one()
+        # Last week's tasks: a past period, overdue by now, which stays with the head who missed it.
+        assert await duty.generate_tasks(session, today - timedelta(days=7)) > 0
+        before = {t.id: t for t in (await session.scalars(select(DutyTask))).all()}
+        old_head = before[done_id].person_id
+        new_head = (
+            await session.scalars(
+                select(Person.id).where(Person.status == "active", Person.id != old_head).order_by(Person.id)
+            )
+        ).first()
+        assert new_head is not None
+        snapshot = {
+            i: (t.person_id, t.unit_id, t.role, t.period_start, t.due_on, t.done_at)
+            for i, t in before.items()
+        }
+        audit_seq = int(max((await session.scalars(select(AuditEntry.seq))).all(), default=0))
+
+    r = await safety.put(f"{H}/units/{dk01.id}/duties", json={"role": "operational", "person_id": new_head})
+    assert r.status_code == 200, r.text
+    assert r.json()["person_id"] == new_head and r.json()["person_name"]
+
+    async with app.state.database.transaction() as session:
+        after = {t.id: t.person_id for t in (await session.scalars(select(DutyTask))).all()}
+        entries = (await session.scalars(select(AuditEntry).where(AuditEntry.seq > audit_seq))).all()
+    moved = {i for i, (pid, *_rest) in snapshot.items() if after[i] != pid}
+    expected = {
+        i
+        for i, (pid, unit_id, role, start, due, done_at) in snapshot.items()
+        if unit_id == dk01.id and role == "operational" and done_at is None and start <= today <= due
+    }
+    assert moved == expected and len(moved) == 9  # the 10 weekly items less the one done
+    assert all(after[i] == new_head for i in moved)
+    assert after[done_id] == old_head  # done: keeps who did it
+    past = [i for i, v in snapshot.items() if v[1] == dk01.id and v[2] == "operational" and v[4] < today]
+    assert past and all(after[i] == old_head for i in past)  # earlier periods unchanged
+    assigned = [e for e in entries if e.action == "hazards.duty_assigned"]
+    assert [(e.target_id, e.detail) for e in assigned] == [
+        (str(dk01.id), {"role": "operational", "person_id": new_head, "previous_person_id": old_head})
+    ]
+    handed = [e for e in entries if e.action == "hazards.duty_task_reassigned"]
+    assert {int(e.target_id or 0) for e in handed} == moved
+    assert all(
+        e.detail["from_person_id"] == old_head and e.detail["to_person_id"] == new_head for e in handed
+    )
+    assert {e.actor_username for e in entries} == {"safety"}
+
+    # The tasks are the new head's now; naming the same head again moves nothing.
+    tasks = (await safety.get(f"{H}/tasks", params={"unit_id": dk01.id, "open_only": "true"})).json()
+    assert {t["person_id"] for t in tasks if t["id"] in moved} == {new_head}
+    seq = max(e.seq for e in entries)
+    assert (
+        await safety.put(f"{H}/units/{dk01.id}/duties", json={"role": "operational", "person_id": new_head})
+    ).status_code == 200
+    async with app.state.database.transaction() as session:
+        again = (await session.scalars(select(AuditEntry.action).where(AuditEntry.seq > seq))).all()
+    assert list(again) == ["hazards.duty_assigned"]
+
+
+async def test_task_photos_for_whoever_may_see_the_task(app: Any, callers: Any) -> None:
+    task_id = await _link_head(app, "inspector")
+    inspector, safety = await callers("inspector"), await callers("safety")
+    photo = (
+        await inspector.post(
+            "/api/v1/files", files={"file": ("现场.jpg", b"\xff\xd8\xff photo", "image/jpeg")}
+        )
+    ).json()
+    other = (
+        await inspector.post(
+            "/api/v1/files", files={"file": ("other.jpg", b"\xff\xd8\xff other", "image/jpeg")}
+        )
+    ).json()
+    r = await inspector.post(
+        f"{H}/tasks/{task_id}/complete", json={"result": "normal", "photos": [photo["id"]]}
+    )
+    assert r.status_code == 200, r.text
+    url = f"{H}/tasks/{task_id}/photos/{photo['id']}"
+    # The platform download is the uploader's only; the task's photo route serves any reader of the task.
+    assert (await safety.get(f"/api/v1/files/{photo['id']}")).status_code == 404
+    for client in (safety, inspector):
+        r = await client.get(url)
+        assert r.status_code == 200 and r.content == b"\xff\xd8\xff photo"
+        assert r.headers["content-type"] == "application/octet-stream"
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert "filename*=UTF-8''%E7%8E%B0%E5%9C%BA.jpg" in r.headers["content-disposition"]
+    # A file the task does not link, an unknown file, an unknown task: 404.
+    assert (await safety.get(f"{H}/tasks/{task_id}/photos/{other['id']}")).status_code == 404
+    assert (await safety.get(f"{H}/tasks/{task_id}/photos/987654")).status_code == 404
+    r = await safety.get(f"{H}/tasks/987654/photos/{photo['id']}")
+    assert r.status_code == 404 and r.json()["code"] == "hazards.task_not_found"
+    # Same rule as the task list: the operator's site scope sees the tank farm; the shift leader's
+    # department scope does not; the system administrator holds no hazards.read.
+    for username, status, code in (
+        ("operator", 200, None),
+        ("leader", 403, "identity.out_of_scope"),
+        ("admin", 403, "common.forbidden"),
+    ):
+        client = await callers(username)
+        listed = await client.get(f"{H}/tasks")
+        assert (listed.status_code == 200 and task_id in [t["id"] for t in listed.json()]) is (status == 200)
+        r = await client.get(url)
+        assert r.status_code == status, username
+        assert code is None or r.json()["code"] == code
+    assert (await (await callers(None)).get(url)).status_code == 401

@@ -3,6 +3,7 @@ phone (photos, position), overdue tracking and the per-person performance report
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,12 @@ from anguan.core.timeline import AuditActor, record
 from anguan.hazards import rules
 from anguan.hazards.models import Duty, DutyTask, DutyTemplate, HazardUnit
 from anguan.hazards.reference import DUTY_DEFAULT_CYCLE, OPERATIONAL_TASKS_V1
+from anguan.plant.geo import GeoReference, from_wgs84
+from anguan.plant.models import Site
+
+# Plant metres accepted for a task's position (the bounds of CompleteIn.x/y): a phone fix further
+# from the site's origin than this is kept as lat/lon only.
+MAX_PLANT_M = 100_000.0
 
 
 async def ensure_national_templates(session: AsyncSession) -> int:
@@ -75,6 +82,112 @@ async def generate_tasks(session: AsyncSession, today: date) -> int:
     return created
 
 
+async def person_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    """Names of these people, in one query."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
+    return {pid: name for pid, name in rows.tuples()}
+
+
+async def assign(
+    session: AsyncSession,
+    actor: AuditActor,
+    unit: HazardUnit,
+    role: str,
+    person_id: int,
+    today: date,
+) -> tuple[Duty, Person]:
+    """Name a head of a major hazard source; a new head takes over the open tasks of the current
+    period (done tasks keep who did them, earlier periods stay with the previous head)."""
+    if not unit.major:
+        raise Conflict("hazards.not_major")
+    person = await session.get(Person, person_id)
+    if person is None or person.status != "active":
+        raise Unprocessable("hazards.person_not_active", id=person_id)
+    row = (await session.scalars(select(Duty).where(Duty.unit_id == unit.id, Duty.role == role))).first()
+    previous = None if row is None else row.person_id
+    if row is None:
+        row = Duty(unit_id=unit.id, role=role, person_id=person_id)
+        session.add(row)
+    else:
+        row.person_id = person_id
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "hazards.duty_assigned",
+        target_type="hz_unit",
+        target_id=unit.id,
+        detail={"role": role, "person_id": person_id, "previous_person_id": previous},
+    )
+    if previous != person_id:
+        await _hand_over(session, actor, unit.id, role, person_id, today)
+    await generate_tasks(session, today)
+    return row, person
+
+
+async def _hand_over(
+    session: AsyncSession,
+    actor: AuditActor,
+    unit_id: int,
+    role: str,
+    person_id: int,
+    today: date,
+) -> list[int]:
+    """Give the new head the role's still-open tasks of the period running today (each audited)."""
+    stmt = select(DutyTask).where(
+        DutyTask.unit_id == unit_id,
+        DutyTask.role == role,
+        DutyTask.person_id != person_id,
+        DutyTask.done_at.is_(None),
+        DutyTask.period_start <= today,
+        DutyTask.due_on >= today,
+    )
+    moved = list((await session.scalars(stmt.order_by(DutyTask.id))).all())
+    for task in moved:
+        previous, task.person_id = task.person_id, person_id
+        await record(
+            session,
+            actor,
+            "hazards.duty_task_reassigned",
+            target_type="hz_duty_task",
+            target_id=task.id,
+            detail={"unit_id": unit_id, "role": role, "from_person_id": previous, "to_person_id": person_id},
+        )
+    await session.flush()
+    return [t.id for t in moved]
+
+
+async def get_task(session: AsyncSession, task_id: int) -> DutyTask:
+    """One task (404 when missing)."""
+    task = await session.get(DutyTask, task_id)
+    if task is None:
+        raise NotFound("hazards.task_not_found", id=task_id)
+    return task
+
+
+async def task_photo(session: AsyncSession, task: DutyTask, file_id: int) -> StoredFile:
+    """A photo attached to the task (404 for any file the task does not link)."""
+    stored = await session.get(StoredFile, file_id) if file_id in (task.photos or []) else None
+    if stored is None:
+        raise NotFound()
+    return stored
+
+
+def plant_position(site: Site, lat: float, lon: float) -> tuple[float, float] | None:
+    """Plant x/y (metres) of a WGS-84 fix on a geo-referenced site; None without a reference or
+    when the fix lies beyond the plant coordinates the API accepts."""
+    if site.origin_lat is None or site.origin_lon is None:
+        return None
+    ref = GeoReference(site.origin_lat, site.origin_lon, site.rotation_deg or 0.0)
+    x, y = from_wgs84(ref, lat, lon)
+    if abs(x) > MAX_PLANT_M or abs(y) > MAX_PLANT_M:
+        return None
+    return round(x, 2), round(y, 2)
+
+
 async def overdue_count(session: AsyncSession, unit_id: int, today: date) -> int:
     """Open 包保 tasks of a unit past their due day."""
     rows = await session.scalars(
@@ -98,10 +211,9 @@ async def complete(
     today: date,
 ) -> DutyTask:
     """The assigned head marks a task done, with photos and where they were; an abnormal finding
-    needs a note. Done once (409 after)."""
-    task = await session.get(DutyTask, task_id)
-    if task is None:
-        raise NotFound("hazards.task_not_found", id=task_id)
+    needs a note. Done once (409 after). A phone's lat/lon also gives plant x/y when the site is
+    geo-referenced and x/y were not sent."""
+    task = await get_task(session, task_id)
     person = await session.get(Person, task.person_id)
     if person is None or person.user_id != actor.id:
         raise Forbidden("hazards.not_your_task")
@@ -121,7 +233,13 @@ async def complete(
             raise Unprocessable("hazards.unknown_photo", ids=sorted(set(photos) - owned))
     task.done_at, task.done_on, task.done_by = now, today, actor.username
     task.result, task.note, task.photos = result, note, list(dict.fromkeys(photos))
-    task.x, task.y, task.lat, task.lon = position
+    x, y, lat, lon = position
+    if x is None and y is None and lat is not None and lon is not None:
+        unit = await session.get(HazardUnit, task.unit_id)
+        site = None if unit is None else await session.get(Site, unit.site_id)
+        if site is not None:
+            x, y = plant_position(site, lat, lon) or (None, None)
+    task.x, task.y, task.lat, task.lon = x, y, lat, lon
     await record(
         session,
         actor,

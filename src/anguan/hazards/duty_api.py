@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +15,13 @@ from anguan.basics.models import Person
 from anguan.basics.settings_service import plant_date
 from anguan.core.db import MAX_ID
 from anguan.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Unprocessable, error_responses
+from anguan.core.files import LocalFileStore
 from anguan.core.schemas import RequestModel
 from anguan.core.time import utcnow
-from anguan.core.timeline import AuditActor, record
+from anguan.core.timeline import AuditActor
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.hazards import duty, rules
-from anguan.hazards.models import Duty, DutyTask, DutyTemplate
+from anguan.hazards.models import Duty, DutyTask, DutyTemplate, HazardUnit
 from anguan.hazards.scope import visible_unit, visible_units
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
@@ -29,6 +31,7 @@ router = APIRouter(prefix="/hazards", tags=["hazards"], route_class=Transactiona
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Role = Literal["principal", "technical", "operational"]
 WRITE_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound, Conflict, Unprocessable)
+READ_ERRORS = error_responses(NotAuthenticated, Forbidden, NotFound)
 
 
 class DutyIn(RequestModel):
@@ -42,6 +45,7 @@ class DutyOut(BaseModel):
     unit_id: int
     role: str
     person_id: int
+    person_name: str = ""
 
 
 class TemplateIn(RequestModel):
@@ -71,6 +75,9 @@ class TaskOut(BaseModel):
     task_num: int
     text: str
     person_id: int
+    person_name: str = ""
+    unit_code: str = ""
+    unit_name: str = ""
     period_start: date
     due_on: date
     done_at: datetime | None
@@ -109,13 +116,26 @@ class ReportRow(BaseModel):
     rate: float | None
 
 
+def _audit(actor: Actor) -> AuditActor:
+    return AuditActor(actor.user_id, actor.username, actor.ip)
+
+
 def _today(request: Request) -> date:
     return plant_date(utcnow(), request.app.state.settings.site_timezone)
 
 
-def _out(t: DutyTask, today: date) -> TaskOut:
+def _out(t: DutyTask, today: date, unit: HazardUnit | None, person_name: str | None) -> TaskOut:
     out = TaskOut.model_validate(t)
     out.state = rules.task_state(t.due_on, t.done_on, today)
+    out.person_name = person_name or f"#{t.person_id}"
+    if unit is not None:
+        out.unit_code, out.unit_name = unit.code, unit.name
+    return out
+
+
+def _duty_out(d: Duty, person_name: str | None) -> DutyOut:
+    out = DutyOut.model_validate(d)
+    out.person_name = person_name or f"#{d.person_id}"
     return out
 
 
@@ -126,12 +146,12 @@ def _out(t: DutyTask, today: date) -> TaskOut:
 )
 async def list_duties(
     unit_id: Id, actor: Actor = Depends(require(P.HAZARDS_READ)), session: AsyncSession = Depends(get_session)
-) -> list[Duty]:
+) -> list[DutyOut]:
     """The 包保 heads of a hazard source."""
     await visible_unit(session, actor, unit_id)
-    return list(
-        (await session.scalars(select(Duty).where(Duty.unit_id == unit_id).order_by(Duty.role))).all()
-    )
+    rows = (await session.scalars(select(Duty).where(Duty.unit_id == unit_id).order_by(Duty.role))).all()
+    names = await duty.person_names(session, (d.person_id for d in rows))
+    return [_duty_out(d, names.get(d.person_id)) for d in rows]
 
 
 @router.put("/units/{unit_id}/duties", response_model=DutyOut, responses=WRITE_ERRORS)
@@ -141,31 +161,12 @@ async def assign(
     request: Request,
     actor: Actor = Depends(require(P.HAZARDS_WRITE)),
     session: AsyncSession = Depends(get_session),
-) -> Duty:
-    """Name the principal, technical or operational head of a major hazard source."""
+) -> DutyOut:
+    """Name the principal, technical or operational head of a major hazard source; a new head takes
+    over the still-open tasks of the current period."""
     unit = await visible_unit(session, actor, unit_id)
-    if not unit.major:
-        raise Conflict("hazards.not_major")
-    person = await session.get(Person, body.person_id)
-    if person is None or person.status != "active":
-        raise Unprocessable("hazards.person_not_active", id=body.person_id)
-    row = (await session.scalars(select(Duty).where(Duty.unit_id == unit_id, Duty.role == body.role))).first()
-    if row is None:
-        row = Duty(unit_id=unit_id, role=body.role, person_id=body.person_id)
-        session.add(row)
-    else:
-        row.person_id = body.person_id
-    await session.flush()
-    await record(
-        session,
-        AuditActor(actor.user_id, actor.username, actor.ip),
-        "hazards.duty_assigned",
-        target_type="hz_unit",
-        target_id=unit_id,
-        detail={"role": body.role, "person_id": body.person_id},
-    )
-    await duty.generate_tasks(session, _today(request))
-    return row
+    row, person = await duty.assign(session, _audit(actor), unit, body.role, body.person_id, _today(request))
+    return _duty_out(row, person.name)
 
 
 @router.get(
@@ -214,10 +215,10 @@ async def tasks(
     session: AsyncSession = Depends(get_session),
 ) -> list[TaskOut]:
     """包保 tasks, most urgent first (`mine`: the caller's own, for the phone)."""
-    visible = list(await visible_units(session, actor))
+    visible = await visible_units(session, actor)
     stmt = (
         select(DutyTask)
-        .where(DutyTask.unit_id.in_(visible))
+        .where(DutyTask.unit_id.in_(list(visible)))
         .order_by(DutyTask.done_at.is_not(None), DutyTask.due_on, DutyTask.id)
         .limit(500)
     )
@@ -229,7 +230,9 @@ async def tasks(
     if open_only:
         stmt = stmt.where(DutyTask.done_at.is_(None))
     today = _today(request)
-    return [_out(t, today) for t in (await session.scalars(stmt)).all()]
+    rows = (await session.scalars(stmt)).all()
+    names = await duty.person_names(session, (t.person_id for t in rows))
+    return [_out(t, today, visible.get(t.unit_id), names.get(t.person_id)) for t in rows]
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut, responses=WRITE_ERRORS)
@@ -244,7 +247,7 @@ async def complete(
     today = _today(request)
     task = await duty.complete(
         session,
-        AuditActor(actor.user_id, actor.username, actor.ip),
+        _audit(actor),
         task_id,
         result=body.result,
         note=body.note,
@@ -253,7 +256,37 @@ async def complete(
         now=utcnow(),
         today=today,
     )
-    return _out(task, today)
+    unit = await session.get(HazardUnit, task.unit_id)
+    names = await duty.person_names(session, [task.person_id])
+    return _out(task, today, unit, names.get(task.person_id))
+
+
+@router.get(
+    "/tasks/{task_id}/photos/{file_id}",
+    responses={200: {"content": {"application/octet-stream": {}}}, **READ_ERRORS},
+)
+async def task_photo(
+    task_id: Id,
+    file_id: Id,
+    request: Request,
+    actor: Actor = Depends(require(P.HAZARDS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """A photo of a completed 包保 task, for anyone who may see the task (its unit is in their scope)."""
+    task = await duty.get_task(session, task_id)
+    await visible_unit(session, actor, task.unit_id)
+    stored = await duty.task_photo(session, task, file_id)
+    store: LocalFileStore = request.app.state.files
+    if not store.exists(stored.key):
+        raise NotFound()
+    return Response(
+        store.get(stored.key),
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get(

@@ -847,6 +847,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/assessments/{assessment_id}/sheet.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sheet Pdf
+         * @description The calculation sheet (计算书) as an A4 PDF, times in the site's time zone.
+         */
+        get: operations["hazards-sheet_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/assessments/{assessment_id}/sheet.xlsx": {
         parameters: {
             query?: never;
@@ -904,6 +924,288 @@ export interface paths {
          * @description Add or change one item of a role's list (national items keep their text; the cycle may change).
          */
         put: operations["hazards-put_template"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/finding-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finding Options
+         * @description Sources, levels and statuses of supervision findings (bilingual).
+         */
+        get: operations["hazards-finding_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Findings
+         * @description Supervision findings of the caller's units: awaiting rectification first, then by deadline.
+         */
+        get: operations["hazards-list_findings"];
+        put?: never;
+        /**
+         * Create Finding
+         * @description Entry 1 (问题录入): record a problem found at a hazard source.
+         */
+        post: operations["hazards-create_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Findings
+         * @description The findings, filtered like the list, as a workbook (bilingual headers).
+         */
+        get: operations["hazards-export_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/{finding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Finding
+         * @description One finding with its three entries, feedback and history.
+         */
+        get: operations["hazards-get_finding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Finding
+         * @description Correct the problem entry while the finding awaits rectification (409 after).
+         */
+        patch: operations["hazards-update_finding"];
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/{finding_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finding Feedback
+         * @description Rectification feedback (整改反馈): a progress note, with evidence, until the review.
+         */
+        post: operations["hazards-finding_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/{finding_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finding File
+         * @description An attachment of a finding (problem, rectification or feedback evidence) the caller may read.
+         */
+        get: operations["hazards-finding_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/{finding_id}/rectify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rectify Finding
+         * @description Entry 2 (整改录入): the measures taken; the finding then awaits review.
+         */
+        post: operations["hazards-rectify_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/findings/{finding_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review Finding
+         * @description Entry 3 (复核录入): pass closes the finding (销号); fail sends it back with the reason. The
+         *     reviewer may not be whoever entered the rectification.
+         */
+        post: operations["hazards-review_finding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/reference/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reference Tables
+         * @description GB 18218-2018 表1 (named chemicals, with 表3 β where listed), 表2 (class defaults with 表4 β)
+         *     and 表5 (α by the population outside the boundary), as the rules use them.
+         */
+        get: operations["hazards-reference_tables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/report-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Kinds
+         * @description The kinds of evaluation report and their renewal cycles, with the basis of each.
+         */
+        get: operations["hazards-report_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Evaluation reports of the caller's units and sites, the newest first.
+         */
+        get: operations["hazards-list_reports"];
+        put?: never;
+        /**
+         * Create Report
+         * @description Record a report; its renewal date follows the kind's cycle unless an earlier one is given.
+         */
+        post: operations["hazards-create_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description One report.
+         */
+        get: operations["hazards-get_report"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Report
+         * @description Delete a report recorded by mistake (the previous one comes back in force).
+         */
+        delete: operations["hazards-delete_report"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Report
+         * @description Correct a report (kind and place stay; a report of another kind is a new report).
+         */
+        patch: operations["hazards-update_report"];
+        trace?: never;
+    };
+    "/api/v1/hazards/reports/{report_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report File
+         * @description An attachment of a report the caller may read.
+         */
+        get: operations["hazards-report_file"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -989,6 +1291,26 @@ export interface paths {
          * @description The assigned head reports a task done, with photos and position.
          */
         post: operations["hazards-complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/tasks/{task_id}/photos/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task Photo
+         * @description A photo of a completed 包保 task, for anyone who may see the task (its unit is in their scope).
+         */
+        get: operations["hazards-task_photo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1097,7 +1419,8 @@ export interface paths {
         get: operations["hazards-list_duties"];
         /**
          * Assign
-         * @description Name the principal, technical or operational head of a major hazard source.
+         * @description Name the principal, technical or operational head of a major hazard source; a new head takes
+         *     over the still-open tasks of the current period.
          */
         put: operations["hazards-assign"];
         post?: never;
@@ -3136,6 +3459,11 @@ export interface components {
             id: number;
             /** Person Id */
             person_id: number;
+            /**
+             * Person Name
+             * @default
+             */
+            person_name: string;
             /** Role */
             role: string;
             /** Unit Id */
@@ -3329,6 +3657,13 @@ export interface components {
              */
             type: "FeatureCollection";
         };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /** Files */
+            files?: number[];
+            /** Note */
+            note: string;
+        };
         /** FieldMeta */
         FieldMeta: {
             /** Default */
@@ -3381,6 +3716,291 @@ export interface components {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /** FileRef */
+        FileRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+        };
+        /** FindingDetail */
+        FindingDetail: {
+            /** Basis */
+            basis: string | null;
+            /** Cost */
+            cost: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Description */
+            description: string;
+            /** Entered By */
+            entered_by: string;
+            /**
+             * Events
+             * @default []
+             */
+            events: components["schemas"]["FindingEventOut"][];
+            /**
+             * File Refs
+             * @default []
+             */
+            file_refs: components["schemas"]["FileRef"][];
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+            /** Id */
+            id: number;
+            /** Inspector */
+            inspector: string;
+            /** Level */
+            level: string;
+            /** Measures */
+            measures: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /** Problem Files */
+            problem_files: number[];
+            /** Rectification Files */
+            rectification_files: number[];
+            /** Rectified By */
+            rectified_by: string | null;
+            /** Rectified On */
+            rectified_on: string | null;
+            /** Report Id */
+            report_id: number | null;
+            /** Responsible Id */
+            responsible_id: number | null;
+            /** Responsible Name */
+            responsible_name?: string | null;
+            /** Review Note */
+            review_note: string | null;
+            /** Review Result */
+            review_result: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /** Reviewed On */
+            reviewed_on: string | null;
+            /** Rounds */
+            rounds: number;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /**
+             * Unit Code
+             * @default
+             */
+            unit_code: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FindingEventOut */
+        FindingEventOut: {
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Files */
+            files: number[];
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string | null;
+        };
+        /** FindingIn */
+        FindingIn: {
+            /** Basis */
+            basis?: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Description */
+            description: string;
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+            /** Inspector */
+            inspector: string;
+            /**
+             * Level
+             * @default general
+             * @enum {string}
+             */
+            level: "general" | "major";
+            /** Problem Files */
+            problem_files?: number[];
+            /** Report Id */
+            report_id?: number | null;
+            /** Responsible Id */
+            responsible_id?: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self_check" | "expert" | "park" | "government" | "evaluation";
+            /** Unit Id */
+            unit_id: number;
+        };
+        /** FindingOptions */
+        FindingOptions: {
+            /** Levels */
+            levels: components["schemas"]["Option"][];
+            /** Sources */
+            sources: components["schemas"]["Option"][];
+            /** Statuses */
+            statuses: components["schemas"]["Option"][];
+        };
+        /** FindingOut */
+        FindingOut: {
+            /** Basis */
+            basis: string | null;
+            /** Cost */
+            cost: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Description */
+            description: string;
+            /** Entered By */
+            entered_by: string;
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+            /** Id */
+            id: number;
+            /** Inspector */
+            inspector: string;
+            /** Level */
+            level: string;
+            /** Measures */
+            measures: string | null;
+            /**
+             * Overdue
+             * @default false
+             */
+            overdue: boolean;
+            /** Problem Files */
+            problem_files: number[];
+            /** Rectification Files */
+            rectification_files: number[];
+            /** Rectified By */
+            rectified_by: string | null;
+            /** Rectified On */
+            rectified_on: string | null;
+            /** Report Id */
+            report_id: number | null;
+            /** Responsible Id */
+            responsible_id: number | null;
+            /** Responsible Name */
+            responsible_name?: string | null;
+            /** Review Note */
+            review_note: string | null;
+            /** Review Result */
+            review_result: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /** Reviewed On */
+            reviewed_on: string | null;
+            /** Rounds */
+            rounds: number;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /**
+             * Unit Code
+             * @default
+             */
+            unit_code: string;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FindingReviewIn */
+        FindingReviewIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "pass" | "fail";
+        };
+        /** FindingUpdate */
+        FindingUpdate: {
+            /** Basis */
+            basis?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Found On */
+            found_on?: string | null;
+            /** Inspector */
+            inspector?: string | null;
+            /** Level */
+            level?: ("general" | "major") | null;
+            /** Problem Files */
+            problem_files?: number[] | null;
+            /** Report Id */
+            report_id?: number | null;
+            /** Responsible Id */
+            responsible_id?: number | null;
+            /** Source */
+            source?: ("self_check" | "expert" | "park" | "government" | "evaluation") | null;
         };
         /** FloodPeriod */
         FloodPeriod: {
@@ -3574,6 +4194,15 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** Username */
             username: string;
+        };
+        /** Option */
+        Option: {
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Zh */
+            zh: string;
         };
         /** OptionMeta */
         OptionMeta: {
@@ -4090,6 +4719,36 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** RectifyIn */
+        RectifyIn: {
+            /**
+             * Cost
+             * @description 万元
+             */
+            cost?: number | null;
+            /** Files */
+            files?: number[];
+            /** Measures */
+            measures: string;
+            /**
+             * Rectified On
+             * Format: date
+             */
+            rectified_on: string;
+        };
+        /** ReferenceTables */
+        ReferenceTables: {
+            /** Table1 */
+            table1: components["schemas"]["Table1Row"][];
+            /** Table2 */
+            table2: components["schemas"]["Table2Row"][];
+            /** Table5 */
+            table5: components["schemas"]["Table5Row"][];
+            /** Table6 */
+            table6: components["schemas"]["Table6Row"][];
+            /** Version */
+            version: string;
+        };
         /** RegisterMeta */
         RegisterMeta: {
             /** Due */
@@ -4202,6 +4861,128 @@ export interface components {
             /** Registers */
             registers: components["schemas"]["ReminderCount"][];
         };
+        /** ReportIn */
+        ReportIn: {
+            /** Agency */
+            agency?: string | null;
+            /** Agency Certificate */
+            agency_certificate?: string | null;
+            /** Conclusion */
+            conclusion?: string | null;
+            /** Files */
+            files?: number[];
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "safety_evaluation" | "hazard_assessment" | "hazop" | "sil" | "other";
+            /** Recommendations */
+            recommendations?: string | null;
+            /** Report No */
+            report_no?: string | null;
+            /**
+             * Site Id
+             * @description for a site-wide report
+             */
+            site_id?: number | null;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id?: number | null;
+            /**
+             * Valid Until
+             * @description derived from the cycle when left out
+             */
+            valid_until?: string | null;
+        };
+        /** ReportKindOut */
+        ReportKindOut: {
+            /** Basis */
+            basis: string;
+            /** Cycle Years */
+            cycle_years: number | null;
+            /** En */
+            en: string;
+            /** Kind */
+            kind: string;
+            /** Zh */
+            zh: string;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Agency */
+            agency: string | null;
+            /** Agency Certificate */
+            agency_certificate: string | null;
+            /** Conclusion */
+            conclusion: string | null;
+            /** Created By */
+            created_by: string | null;
+            /** Current */
+            current: boolean;
+            /** Days Left */
+            days_left?: number | null;
+            /**
+             * Due Status
+             * @default none
+             * @enum {string}
+             */
+            due_status: "valid" | "due" | "expired" | "none";
+            /**
+             * File Refs
+             * @default []
+             */
+            file_refs: components["schemas"]["FileRef"][];
+            /** Files */
+            files: number[];
+            /** Id */
+            id: number;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Kind En
+             * @default
+             */
+            kind_en: string;
+            /**
+             * Kind Zh
+             * @default
+             */
+            kind_zh: string;
+            /**
+             * Open Findings
+             * @default 0
+             */
+            open_findings: number;
+            /** Recommendations */
+            recommendations: string | null;
+            /** Report No */
+            report_no: string | null;
+            /** Rule Version */
+            rule_version: string;
+            /** Site Id */
+            site_id: number;
+            /** Title */
+            title: string;
+            /** Unit Code */
+            unit_code?: string | null;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Unit Name */
+            unit_name?: string | null;
+            /** Valid Until */
+            valid_until: string | null;
+        };
         /** ReportRow */
         ReportRow: {
             /** Abnormal */
@@ -4226,6 +5007,27 @@ export interface components {
             roles: string[];
             /** Units */
             units: string[];
+        };
+        /** ReportUpdate */
+        ReportUpdate: {
+            /** Agency */
+            agency?: string | null;
+            /** Agency Certificate */
+            agency_certificate?: string | null;
+            /** Conclusion */
+            conclusion?: string | null;
+            /** Files */
+            files?: number[] | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Recommendations */
+            recommendations?: string | null;
+            /** Report No */
+            report_no?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
         };
         /** ResetPasswordIn */
         ResetPasswordIn: {
@@ -4822,6 +5624,52 @@ export interface components {
             /** Table1 No */
             table1_no?: number | null;
         };
+        /** Table1Row */
+        Table1Row: {
+            /**
+             * Beta
+             * @description 表3 β where the chemical is listed there
+             */
+            beta?: string | null;
+            /** Cas */
+            cas: string[];
+            /** Name */
+            name: string;
+            /** No */
+            no: number;
+            /** Q T */
+            q_t: string;
+        };
+        /** Table2Row */
+        Table2Row: {
+            /**
+             * Beta
+             * @description 表4 β of the class
+             */
+            beta: string;
+            /** Code */
+            code: string;
+            /** Q T */
+            q_t: string;
+            /** Zh */
+            zh: string;
+        };
+        /** Table5Row */
+        Table5Row: {
+            /** Alpha */
+            alpha: string;
+            /** Label */
+            label: string;
+            /** People At Least */
+            people_at_least: number;
+        };
+        /** Table6Row */
+        Table6Row: {
+            /** Grade */
+            grade: number;
+            /** R At Least */
+            r_at_least: string;
+        };
         /** TaskOut */
         TaskOut: {
             /** Done At */
@@ -4848,6 +5696,11 @@ export interface components {
             period_start: string;
             /** Person Id */
             person_id: number;
+            /**
+             * Person Name
+             * @default
+             */
+            person_name: string;
             /** Photos */
             photos: number[];
             /** Result */
@@ -4863,8 +5716,18 @@ export interface components {
             task_num: number;
             /** Text */
             text: string;
+            /**
+             * Unit Code
+             * @default
+             */
+            unit_code: string;
             /** Unit Id */
             unit_id: number;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
             /** X */
             x: number | null;
             /** Y */
@@ -5067,6 +5930,10 @@ export interface components {
             area_id: number | null;
             /** Assessment Error */
             assessment_error: string | null;
+            /** Assessment Error Params */
+            assessment_error_params?: {
+                [key: string]: string;
+            } | null;
             /** Assessment Id */
             assessment_id: number | null;
             /** Boundary */
@@ -8073,6 +8940,65 @@ export interface operations {
             };
         };
     };
+    "hazards-sheet_pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assessment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "hazards-sheet_xlsx": {
         parameters: {
             query?: never;
@@ -8285,6 +9211,1123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-finding_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingOptions"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-list_findings": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                status?: ("open" | "rectified" | "closed") | null;
+                overdue?: boolean | null;
+                report_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-create_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-export_findings": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                status?: ("open" | "rectified" | "closed") | null;
+                overdue?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-get_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-update_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-finding_feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-finding_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-rectify_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-review_finding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-reference_tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceTables"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-report_kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportKindOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-list_reports": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                site_id?: number | null;
+                kind?: ("safety_evaluation" | "hazard_assessment" | "hazop" | "sil" | "other") | null;
+                current_only?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-create_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-get_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "hazards-delete_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-update_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-report_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8581,6 +10624,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "hazards-task_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
