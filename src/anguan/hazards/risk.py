@@ -293,7 +293,7 @@ async def _notify_warning(
             title_en=f"{unit.code} {unit.name} risk warning: {en.lower()}",
             body_zh="；".join(str(r[0]) for r in reasons),
             body_en="; ".join(str(r[2] if len(r) > 2 else r[0]) for r in reasons),
-            link=f"/hazards/warnings?id={warning.id}",
+            link=f"/hazards/units/{unit.id}?tab=warnings",
             site_id=unit.site_id,
             area_id=unit.area_id,
             source_type="hz_warning",
