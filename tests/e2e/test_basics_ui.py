@@ -108,8 +108,12 @@ def test_reminder_centre(page, server):
         " return b.length === n && b.every(x => x.dataset.level === 'expired') }",
         arg=expired_count,
     )
-    link = page.locator(".reminder-card" if is_phone(page) else ".reminder-table a.link").first
-    link.click()
+    # (the expired list also holds the major-hazard module's items, linked to /hazards/...)
+    basics_link = "[href^='/basics/']"
+    link = page.locator(
+        f".reminder-card{basics_link}" if is_phone(page) else f".reminder-table a.link{basics_link}"
+    )
+    link.first.click()
     page.wait_for_url(re.compile(r"/basics/[a-z-]+\?.*id=\d+"))
     drawer = page.locator(".record-drawer")
     drawer.locator(".due-states .due-expired").first.wait_for()

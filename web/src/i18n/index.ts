@@ -19,6 +19,8 @@ import basicsZh from '@/modules/basics/locales/zh-CN'
 import basicsEn from '@/modules/basics/locales/en-US'
 import hazardsZh from '@/modules/hazards/locales/zh-CN'
 import hazardsEn from '@/modules/hazards/locales/en-US'
+import hazardsRecordsZh from '@/modules/hazards/locales/records.zh-CN'
+import hazardsRecordsEn from '@/modules/hazards/locales/records.en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -50,8 +52,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, basicsZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, basicsEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, hazardsRecordsZh, basicsZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, hazardsRecordsEn, basicsEn, auditEn),
   },
 })
 

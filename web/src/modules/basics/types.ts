@@ -14,7 +14,16 @@ export type FieldType = 'str' | 'text' | 'int' | 'float' | 'bool' | 'date' | 'da
 export type RefKind = 'site' | 'area' | 'department' | 'contractor' | 'person' | 'process' | 'equipment' | 'interlock'
 export type RegisterGroup = 'licences' | 'process' | 'equipment' | 'people' | 'third_parties'
 /** What a due date means: the reminder kind. */
-export type DueWhat = 'expiry' | 'review' | 'inspection' | 'calibration' | 'replacement' | 'proof_test' | 'bypass'
+export type DueWhat =
+  | 'expiry'
+  | 'review'
+  | 'inspection'
+  | 'calibration'
+  | 'replacement'
+  | 'proof_test'
+  | 'bypass'
+  | 'evaluation'
+  | 'rectification'
 export type DueStatus = Schemas['DueOut']['status']
 export type DueFilter = 'attention' | 'due' | 'expired'
 

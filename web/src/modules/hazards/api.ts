@@ -59,6 +59,8 @@ export const hazardsApi = {
   tasks: (query: TaskQuery = {}) => http.get<Task[]>(`${BASE}/tasks`, { ...query }),
   complete: (id: number, body: CompleteBody) => http.post<Task>(`${BASE}/tasks/${id}/complete`, body),
   report: (from: string, to: string) => http.get<ReportRow[]>(`${BASE}/duty-report`, { from, to }),
+  /** same-origin URL of a task's photo (the browser sends the session cookie; any reader of the task) */
+  taskPhotoUrl: (taskId: number, fileId: number) => `${API_BASE}${BASE}/tasks/${taskId}/photos/${fileId}`,
 
   /** evidence photo to the file store (POST /files); its id goes into the completion */
   uploadPhoto: (file: File) => {

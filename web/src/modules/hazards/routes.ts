@@ -1,6 +1,7 @@
 // Major hazard sources (重大危险源) routes: the list and a unit's detail, the risk colour map,
-// warnings, the head's own 包保 tasks (phone first) and the 包保 performance report.
-import { Finished, List, MapLocation, TrendCharts, WarnTriangleFilled, Warning } from '@element-plus/icons-vue'
+// warnings, evaluation reports and supervision findings (?id=N opens one: reminder links), the head's
+// own 包保 tasks (phone first) and the 包保 performance report.
+import { DocumentChecked, Finished, List, MapLocation, Tickets, TrendCharts, WarnTriangleFilled, Warning } from '@element-plus/icons-vue'
 import type { RouteRecordRaw } from 'vue-router'
 
 const group = { group: 'hazards.menu.group', groupIcon: WarnTriangleFilled, permission: 'hazards.read' }
@@ -23,6 +24,18 @@ export const hazardsRoutes: RouteRecordRaw[] = [
     name: 'hazards-warnings',
     component: () => import('./views/WarningsView.vue'),
     meta: { title: 'hazards.menu.warnings', icon: Warning, ...group },
+  },
+  {
+    path: 'hazards/reports',
+    name: 'hazards-reports',
+    component: () => import('./views/ReportsView.vue'),
+    meta: { title: 'hazards.records.menu.reports', icon: Tickets, ...group },
+  },
+  {
+    path: 'hazards/findings',
+    name: 'hazards-findings',
+    component: () => import('./views/FindingsView.vue'),
+    meta: { title: 'hazards.records.menu.findings', icon: DocumentChecked, ...group },
   },
   {
     path: 'hazards/tasks',

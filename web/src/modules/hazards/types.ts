@@ -18,7 +18,8 @@ export type SubstanceCreate = Schemas['SubstanceIn']
 export type SubstanceUpdate = Schemas['SubstanceUpdate']
 
 export type Assessment = Schemas['AssessmentOut']
-export type ReviewBody = Schemas['ReviewIn']
+/** by the route: two modules' `ReviewIn` collide in the OpenAPI schema names */
+export type ReviewBody = NonNullable<paths['/api/v1/hazards/assessments/{assessment_id}/review']['post']['requestBody']>['content']['application/json']
 
 export type Risk = Schemas['RiskOut']
 export type Warning = Schemas['WarningOut']
@@ -39,6 +40,37 @@ export type TaskResult = CompleteBody['result']
 export type ReportRow = Schemas['ReportRow']
 export type FileInfo = Schemas['FileOut']
 
+// evaluation reports (评价评估报告) and supervision findings (督导检查问题, 三录入): hazards/reports_api.py
+export type Report = Schemas['ReportOut']
+export type ReportCreate = Schemas['ReportIn']
+export type ReportUpdate = Schemas['ReportUpdate']
+export type ReportKind = Schemas['ReportKindOut']
+export type ReportKindCode = ReportCreate['kind']
+export type ReportQuery = QueryOf<'/api/v1/hazards/reports'>
+export type ReportDue = Report['due_status']
+export type FileRef = Schemas['FileRef']
+export type Finding = Schemas['FindingOut']
+export type FindingDetail = Schemas['FindingDetail']
+export type FindingEvent = Schemas['FindingEventOut']
+export type FindingCreate = Schemas['FindingIn']
+export type FindingUpdate = Schemas['FindingUpdate']
+export type FindingQuery = QueryOf<'/api/v1/hazards/findings'>
+export type FindingStatus = NonNullable<FindingQuery['status']>
+export type FindingSource = FindingCreate['source']
+export type FindingLevel = FindingCreate['level']
+export type FindingOptions = Schemas['FindingOptions']
+export type FeedbackBody = Schemas['FeedbackIn']
+export type RectifyBody = Schemas['RectifyIn']
+export type FindingReviewBody = NonNullable<paths['/api/v1/hazards/findings/{finding_id}/review']['post']['requestBody']>['content']['application/json']
+/** The steps after the problem entry: feedback (整改反馈), entry 2 (整改录入), entry 3 (复核录入). */
+export type FindingStep = 'feedback' | 'rectify' | 'review'
+/** What a new finding starts with (from a unit's page, or raised from an evaluation report). */
+export interface FindingPrefill {
+  unit_id?: number | null
+  source?: FindingSource
+  report_id?: number | null
+}
+
 /** Risk colours, lowest first (reference.py COLOURS). */
 export const COLOURS = ['blue', 'yellow', 'orange', 'red'] as const
 export type Colour = (typeof COLOURS)[number]
@@ -48,6 +80,7 @@ export const WARNING_STATUSES: WarningStatus[] = ['open', 'cleared', 'closed']
 export const UNIT_STATUSES: UnitStatus[] = ['in_use', 'maintenance', 'stopped']
 export const UNIT_KINDS: UnitKind[] = ['storage', 'production']
 export type TaskState = 'pending' | 'overdue' | 'done' | 'late'
+export const FINDING_STATUSES: FindingStatus[] = ['open', 'rectified', 'closed']
 
 /** GB 18218-2018 表2 hazard class codes (the backend validates against its reference table). */
 export const TABLE2_CODES = [
@@ -87,7 +120,7 @@ export interface Reason {
   points: number
 }
 
-/** Payload of the realtime event `hazards.colour_changed` (hazards/risk.py ColourChanged). */
+/** Payload of the realtime events `hazards.colour_changed` and `hazards.risk_updated` (hazards/risk.py). */
 export interface ColourChanged {
   unit_id: number
   code: string
@@ -96,6 +129,8 @@ export interface ColourChanged {
   colour: string
   previous: string | null
   inherent: string
+  dynamic: string
+  points: number
   reasons: unknown[][]
   model_version: string
 }

@@ -50,6 +50,8 @@ const enUS: BasicsMessages = {
       replacement: 'Replacement',
       proof_test: 'Proof test',
       bypass: 'Bypass past approval',
+      evaluation: 'Periodic evaluation',
+      rectification: 'Rectification deadline',
     },
     list: {
       search: 'Search',

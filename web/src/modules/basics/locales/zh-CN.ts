@@ -51,6 +51,8 @@ const zhCN = {
       replacement: '更换',
       proof_test: '功能测试',
       bypass: '联锁旁路超期',
+      evaluation: '定期评价/评估',
+      rectification: '整改期限',
     },
     list: {
       search: '输入关键字搜索',

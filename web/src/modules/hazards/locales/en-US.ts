@@ -71,15 +71,15 @@ const enUS: HazardsMessages = {
     },
     unitError: {
       empty_unit: "The unit lists no hazardous chemical (not filled in is not 'not a major hazard')",
-      negative_quantity: 'A quantity is negative',
-      unknown_table1_row: 'A Table 1 row does not exist',
-      no_critical_quantity: 'A substance is neither in Table 1 nor given a Table 2 class: no critical quantity',
-      unknown_class: 'A hazard class is not in GB 18218 Table 2',
-      no_beta: 'A substance is not in Table 3 and has no class: no correction factor β',
-      zero_critical_quantity: 'A critical quantity is 0: the reference data is wrong',
-      zero_beta: 'A correction factor β is 0: the reference data is wrong',
+      negative_quantity: 'The quantity of {name} is negative',
+      unknown_table1_row: '{name}: GB 18218 Table 1 has no row {row}',
+      no_critical_quantity: '{name} is neither in Table 1 nor given a Table 2 class: no critical quantity',
+      unknown_class: 'The classes {classes} of {name} are not in GB 18218 Table 2',
+      no_beta: '{name} is not in Table 3 and has no class: no correction factor β',
+      zero_critical_quantity: 'The critical quantity of {name} is 0: the reference data is wrong',
+      zero_beta: 'The correction factor β of {name} is 0: the reference data is wrong',
       negative_people: 'The number of people outside cannot be negative',
-      not_a_number: 'A quantity is not a number',
+      not_a_number: 'Not a number: {value}',
       unknown: 'Identification failed ({code})',
     },
     tabs: {
@@ -141,6 +141,7 @@ const enUS: HazardsMessages = {
       recompute: 'Recompute',
       recomputed: 'Identified and graded again',
       export: 'Export XLSX',
+      exportPdf: 'Export PDF sheet',
       review: 'Review',
       reviewTitle: 'Review the result',
       reviewNote: 'Review note (basis of the β taken)',
@@ -192,6 +193,8 @@ const enUS: HazardsMessages = {
       tasks: '包保 tasks',
       openOnly: 'Open only',
       noTasks: 'No 包保 tasks',
+      taskOf: 'Responsible: {name}',
+      headNow: 'Current: {name}',
     },
     task: {
       state: {
@@ -228,6 +231,8 @@ const enUS: HazardsMessages = {
       notHead: 'Your account is not linked to a person, or you are not a 包保 head of any major hazard source.',
       overdueCount: '{n} overdue',
       doneBy: 'Done by {by} at {at}',
+      photo: 'Site photo {n}',
+      photoCount: '{n} photos',
     },
     warning: {
       status: {

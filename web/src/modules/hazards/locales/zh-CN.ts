@@ -72,15 +72,15 @@ const zhCN = {
     },
     unitError: {
       empty_unit: '单元未填写任何危险化学品（未填写不等于不构成重大危险源）',
-      negative_quantity: '某物质的数量为负',
-      unknown_table1_row: '某物质的表1行号不存在',
-      no_critical_quantity: '某物质既不在表1中，也没有表2危险性类别，无法确定临界量',
-      unknown_class: '某物质的危险性类别不在 GB 18218 表2 中',
-      no_beta: '某物质不在表3中且没有危险性类别，无法确定校正系数β',
-      zero_critical_quantity: '某物质的临界量为 0，参考数据有误',
-      zero_beta: '某物质的校正系数β为 0，参考数据有误',
+      negative_quantity: '{name} 的数量为负',
+      unknown_table1_row: '{name}：GB 18218 表1 没有第 {row} 行',
+      no_critical_quantity: '{name} 既不在表1中，也没有表2危险性类别，无法确定临界量',
+      unknown_class: '{name} 的危险性类别 {classes} 不在 GB 18218 表2 中',
+      no_beta: '{name} 不在表3中且没有危险性类别，无法确定校正系数β',
+      zero_critical_quantity: '{name} 的临界量为 0，参考数据有误',
+      zero_beta: '{name} 的校正系数β为 0，参考数据有误',
       negative_people: '厂外暴露人员数量不能为负',
-      not_a_number: '数量不是数字',
+      not_a_number: '数量不是数字：{value}',
       unknown: '辨识分级失败（{code}）',
     },
     tabs: {
@@ -142,6 +142,7 @@ const zhCN = {
       recompute: '重新计算',
       recomputed: '已重新辨识分级',
       export: '导出 XLSX',
+      exportPdf: '导出 PDF 计算书',
       review: '复核',
       reviewTitle: '复核辨识分级结果',
       reviewNote: '复核意见（确认所取 β 的依据）',
@@ -193,6 +194,8 @@ const zhCN = {
       tasks: '包保任务',
       openOnly: '只看未完成',
       noTasks: '暂无包保任务',
+      taskOf: '责任人：{name}',
+      headNow: '现任：{name}',
     },
     task: {
       state: {
@@ -229,6 +232,8 @@ const zhCN = {
       notHead: '您的账号未关联人员档案，或不是任何重大危险源的包保责任人。',
       overdueCount: '{n} 项逾期',
       doneBy: '{by} 于 {at} 完成',
+      photo: '现场照片 {n}',
+      photoCount: '{n} 张照片',
     },
     warning: {
       status: {
