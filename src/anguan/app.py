@@ -61,6 +61,7 @@ from anguan.notify import api as notify_api
 from anguan.notify import service as notify_service
 from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
+from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
 
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(BASICS_MESSAGES)
     register_messages(BASICS_OPS_MESSAGES)
     register_messages(HAZARDS_MESSAGES)
+    register_messages(PERMITS_MESSAGES)
     hazards_reports.register_reminder_sources()
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()

@@ -132,7 +132,6 @@ def upgrade() -> None:
     with op.batch_alter_table("hz_finding_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_hz_finding_event_finding_id"), ["finding_id"], unique=False)
 
-
     with op.batch_alter_table("hz_unit", schema=None) as batch_op:
         batch_op.add_column(sa.Column("assessment_error_params", sa.JSON(), nullable=True))
 
