@@ -61,6 +61,7 @@ from anguan.notify import api as notify_api
 from anguan.notify import service as notify_service
 from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
+from anguan.permits import api as permits_api
 from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
@@ -79,6 +80,7 @@ def register_handlers(bus: EventBus, hub: RealtimeHub, database: Database) -> No
     hub.register_topic("plant", P.PLANT_READ)
     hub.register_topic("monitoring", P.MON_READ)
     hub.register_topic("hazards", P.HAZARDS_READ)
+    hub.register_topic("permits", P.PERMITS_READ)
     # Personal notifications: the hub delivers an event scoped {"user_id": id} to that user only.
     hub.register_topic("notify", "")
     for event_type in (AlarmRaised, AlarmCleared, BypassChanged, BypassOverdue):
@@ -290,6 +292,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         hazards_risk_api.router,
         hazards_duty_api.router,
         hazards_reports_api.router,
+        permits_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

@@ -26,7 +26,16 @@ from anguan.core.files import StoredFile
 from anguan.core.timeline import AuditEntry, AuditHead, TimelineEntry
 from anguan.hazards.models import Assessment as HazardAssessment
 from anguan.hazards.models import Duty as HazardDuty
-from anguan.hazards.models import DutyTask, DutyTemplate, HazardUnit, RiskState, UnitSubstance
+from anguan.hazards.models import (
+    DutyTask,
+    DutyTemplate,
+    EvaluationReport,
+    Finding,
+    FindingEvent,
+    HazardUnit,
+    RiskState,
+    UnitSubstance,
+)
 from anguan.hazards.models import RiskWarning as HazardWarning
 from anguan.identity.models import AuthSession, DataScope, Role, User, UserRole
 from anguan.monitoring.models import (
@@ -44,6 +53,19 @@ from anguan.monitoring.routing import AlarmRoute
 from anguan.notify.models import Delivery as NotifyDelivery
 from anguan.notify.models import InboxItem, Webhook
 from anguan.notify.models import Message as NotifyMessage
+from anguan.permits.models import (
+    CalendarDay,
+    EntryLog,
+    GasTest,
+    Measure,
+    Permit,
+    PermitLink,
+    PermitPerson,
+    Signature,
+    Signer,
+    SigningDelegation,
+    WorkAlarm,
+)
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 
 __all__ = [
@@ -57,6 +79,7 @@ __all__ = [
     "Base",
     "BasicsSetting",
     "Bypass",
+    "CalendarDay",
     "Chemical",
     "Contractor",
     "DataScope",
@@ -65,9 +88,14 @@ __all__ = [
     "DutyTask",
     "DutyTemplate",
     "Enterprise",
+    "EntryLog",
     "Equipment",
     "EquipmentCheck",
     "EquipmentLocation",
+    "EvaluationReport",
+    "Finding",
+    "FindingEvent",
+    "GasTest",
     "HazardAssessment",
     "HazardDuty",
     "HazardUnit",
@@ -75,9 +103,13 @@ __all__ = [
     "InboxItem",
     "Interlock",
     "Licence",
+    "Measure",
     "NotifyDelivery",
     "NotifyMessage",
     "OutboxMessage",
+    "Permit",
+    "PermitLink",
+    "PermitPerson",
     "Person",
     "PersonCertificate",
     "Point",
@@ -89,6 +121,9 @@ __all__ = [
     "Rollup1h",
     "Rollup1m",
     "Sample",
+    "Signature",
+    "Signer",
+    "SigningDelegation",
     "Site",
     "Source",
     "StartStop",
@@ -101,6 +136,7 @@ __all__ = [
     "UserRole",
     "Visitor",
     "Webhook",
+    "WorkAlarm",
 ]
 
 _PARTITION = re.compile(r"^mon_sample_(p\d{8}|default)$")

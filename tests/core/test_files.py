@@ -64,7 +64,8 @@ FILE_WRITERS = [u for u in DEMO_USERNAMES if P.FILES_WRITE in perms_of(u)]
 
 
 def test_file_writer_facts():
-    assert FILE_WRITERS == ["admin", "safety", "leader", "inspector"]
+    # the contractor uploads drawn signatures and photos of its special work
+    assert FILE_WRITERS == ["admin", "safety", "leader", "inspector", "contractor"]
 
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)

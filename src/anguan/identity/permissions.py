@@ -43,6 +43,11 @@ BYPASS_APPROVE = "basics.bypass.approve"
 HAZARDS_READ = "hazards.read"
 HAZARDS_WRITE = "hazards.write"
 HAZARDS_REVIEW = "hazards.review"
+PERMITS_READ = "permits.read"
+PERMITS_APPLY = "permits.apply"
+PERMITS_GAS = "permits.gas"
+PERMITS_SIGN = "permits.sign"
+PERMITS_MANAGE = "permits.manage"
 
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
@@ -102,6 +107,25 @@ PERMISSIONS: tuple[Permission, ...] = (
     ),
     Permission(
         HAZARDS_REVIEW, "hazards", "复核辨识分级结果", "Review identification and grading results", None
+    ),
+    Permission(PERMITS_READ, "permits", "查看特殊作业票", "View special-work permits", None),
+    Permission(
+        PERMITS_APPLY,
+        "permits",
+        "预约、申请特殊作业并记录作业过程",
+        "Book and apply for special work; record the work",
+        None,
+    ),
+    Permission(PERMITS_GAS, "permits", "录入气体分析", "Enter gas analyses", None),
+    Permission(
+        PERMITS_SIGN, "permits", "签批特殊作业票（按签批角色）", "Sign permits (by signing role)", None
+    ),
+    Permission(
+        PERMITS_MANAGE,
+        "permits",
+        "审批预约、取消与作废作业票、处置作业报警、配置签批人与日历",
+        "Approve bookings, cancel and void permits, handle work alarms, configure signers and the calendar",
+        None,
     ),
 )
 
@@ -174,6 +198,11 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             HAZARDS_READ,
             HAZARDS_WRITE,
             HAZARDS_REVIEW,
+            PERMITS_READ,
+            PERMITS_APPLY,
+            PERMITS_GAS,
+            PERMITS_SIGN,
+            PERMITS_MANAGE,
         ),
     ),
     BuiltinRole(
@@ -191,6 +220,10 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             BASICS_READ,
             BYPASS_REQUEST,
             HAZARDS_READ,
+            PERMITS_READ,
+            PERMITS_APPLY,
+            PERMITS_GAS,
+            PERMITS_SIGN,
         ),
     ),
     BuiltinRole(
@@ -198,14 +231,16 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "操作员",
         "Operator",
         None,
-        (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ, HAZARDS_READ),
+        (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ, HAZARDS_READ, PERMITS_READ, PERMITS_GAS),
     ),
     BuiltinRole(
         "inspector",
         "巡检员",
         "Inspector",
         None,
-        (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ, HAZARDS_READ),
+        (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ, HAZARDS_READ, PERMITS_READ),
     ),
-    BuiltinRole("contractor", "承包商", "Contractor", None, (PLANT_READ,)),
+    BuiltinRole(
+        "contractor", "承包商", "Contractor", None, (PLANT_READ, FILES_WRITE, PERMITS_READ, PERMITS_APPLY)
+    ),
 )

@@ -128,3 +128,124 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "No two blinding jobs on one pipeline at once (GB 30871-2022 §7.10)",
     },
 }
+
+# Errors of the permit service, the life cycle and the API.
+MESSAGES |= {
+    "permits.not_found": {"zh-CN": "作业票不存在", "en-US": "Permit not found"},
+    "permits.alarm_not_found": {"zh-CN": "作业报警不存在", "en-US": "Work alarm not found"},
+    "permits.alarm_closed": {"zh-CN": "该报警已处置", "en-US": "The alarm is already handled"},
+    "permits.already_inside": {"zh-CN": "该人员已在受限空间内", "en-US": "The person is already inside"},
+    "permits.already_out": {"zh-CN": "已登记出来", "en-US": "Already registered out"},
+    "permits.area_not_in_site": {"zh-CN": "区域不属于该厂区", "en-US": "The area is not in the site"},
+    "permits.site_not_found": {"zh-CN": "厂区不存在", "en-US": "Site not found"},
+    "permits.bad_state": {
+        "zh-CN": "作业票当前状态（{state}）不允许该操作",
+        "en-US": "Not allowed in state {state}",
+    },
+    "permits.blocked": {
+        "zh-CN": "不满足作业条件，已报警：{alarms}",
+        "en-US": "The rules block this step; work alarms raised: {alarms}",
+    },
+    "permits.booking_too_late": {
+        "zh-CN": "作业须至少提前一天预约（紧急作业可当日预约）",
+        "en-US": "Book at least one day ahead (an emergency job may be booked the same day)",
+    },
+    "permits.cancellation_needs_approval": {
+        "zh-CN": "该阶段取消作业须经审批（由有审批权限的人员取消）",
+        "en-US": "At this stage a cancellation needs approval (by someone who may approve it)",
+    },
+    "permits.content_locked": {
+        "zh-CN": "作业票已签字，内容不得涂改；如需变更请关闭后重新办理",
+        "en-US": "The permit is signed and may not be altered; close it and issue a new one to change it",
+    },
+    "permits.contractor_not_found": {"zh-CN": "承包商不存在", "en-US": "Contractor not found"},
+    "permits.duplicate_person": {
+        "zh-CN": "同一人员同一角色重复",
+        "en-US": "A person is listed twice in one role",
+    },
+    "permits.entry_not_found": {"zh-CN": "出入登记不存在", "en-US": "Entry record not found"},
+    "permits.gas_failed": {
+        "zh-CN": "最近一次气体分析（{point}）不合格，须处理后重新分析",
+        "en-US": "The latest gas analysis ({point}) failed: fix the cause and test again",
+    },
+    "permits.grade_required": {"zh-CN": "请选择动火作业级别", "en-US": "Choose the hot-work grade"},
+    "permits.grade_too_low": {
+        "zh-CN": "作业级别 {grade} 低于按条件应定的 {required}",
+        "en-US": "Grade {grade} is below the {required} the conditions require",
+    },
+    "permits.guardian_overloaded": {
+        "zh-CN": "监护人同时监护的作业超过企业规定",
+        "en-US": "The guardian would watch more jobs at once than the enterprise allows",
+    },
+    "permits.height_reconfirm_required": {
+        "zh-CN": "高处作业中断后恢复，须重新确认作业环境和安全措施（请填写确认情况）",
+        "en-US": "Work at height resuming: re-confirm the environment and the measures (say what was checked)",
+    },
+    "permits.link_self": {"zh-CN": "不能关联自身", "en-US": "A permit cannot be linked to itself"},
+    "permits.mass_required": {"zh-CN": "请填写吊物质量", "en-US": "Enter the mass of the load"},
+    "permits.no_guardian": {"zh-CN": "未指定监护人", "en-US": "No guardian named"},
+    "permits.no_worker": {"zh-CN": "未录入作业人员", "en-US": "No worker named"},
+    "permits.no_step_to_sign": {
+        "zh-CN": "当前没有待签字的步骤",
+        "en-US": "No step is waiting for a signature",
+    },
+    "permits.not_a_worker_of_permit": {
+        "zh-CN": "该人员不是本作业票的作业人员",
+        "en-US": "The person is not a worker of this permit",
+    },
+    "permits.not_all_signed": {"zh-CN": "签批尚未完成", "en-US": "Not every step is signed"},
+    "permits.not_confined_space": {
+        "zh-CN": "仅受限空间作业有出入登记",
+        "en-US": "Only confined-space permits keep an entry register",
+    },
+    "permits.not_work_at_height": {
+        "zh-CN": "作业高度 {height_m} m 低于 2 m，不属于高处作业",
+        "en-US": "{height_m} m is below 2 m: not work at height",
+    },
+    "permits.not_your_step": {
+        "zh-CN": "您不是当前步骤（{step}）的签批人，也未获委托",
+        "en-US": "You do not sign the current step ({step}) and hold no delegation for it",
+    },
+    "permits.person_not_active": {
+        "zh-CN": "人员不存在或不在岗",
+        "en-US": "The person does not exist or has left",
+    },
+    "permits.person_required": {"zh-CN": "请选择人员", "en-US": "Choose the person"},
+    "permits.pipeline_required": {"zh-CN": "请填写设备/管道名称", "en-US": "Name the equipment or pipeline"},
+    "permits.position_required": {
+        "zh-CN": "现场签批须上报当前位置",
+        "en-US": "On-site signing needs your current position",
+    },
+    "permits.position_unusable": {
+        "zh-CN": "无法根据上报的位置判断是否在作业现场",
+        "en-US": "The reported position cannot tell whether you are at the work site",
+    },
+    "permits.reason_required": {"zh-CN": "请填写原因", "en-US": "Give the reason"},
+    "permits.reissue_needs_new_period": {
+        "zh-CN": "原作业时间已过，请按新的作业时间重新办理",
+        "en-US": "The planned period is over: issue the new permit for a new period",
+    },
+    "permits.sampled_in_future": {
+        "zh-CN": "取样时间晚于当前时间",
+        "en-US": "The sampling time is in the future",
+    },
+    "permits.shift_check_missing": {
+        "zh-CN": "动火前须经岗位当班班长验票",
+        "en-US": "The shift leader must check the ticket before hot work starts",
+    },
+    "permits.still_inside": {
+        "zh-CN": "受限空间内仍有人员或工器具未登记出来：{names}",
+        "en-US": "People or tools are still registered inside: {names}",
+    },
+    "permits.tool_name_required": {"zh-CN": "请填写工器具名称", "en-US": "Name the tools"},
+    "permits.unknown_measure": {"zh-CN": "安全措施序号不存在：{seq}", "en-US": "Unknown measure row: {seq}"},
+    "permits.unknown_person_role": {"zh-CN": "未知的人员角色 {role}", "en-US": "Unknown person role {role}"},
+    "permits.unknown_signature_image": {
+        "zh-CN": "签名图片不存在或不是您上传的",
+        "en-US": "Unknown signature image, or not your upload",
+    },
+    "permits.validity_exceeded": {
+        "zh-CN": "作业时间超过该类作业票的最长有效期（{hours} 小时）",
+        "en-US": "The period exceeds the permit's longest validity ({hours} h)",
+    },
+}

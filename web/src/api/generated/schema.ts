@@ -2277,6 +2277,296 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Permits
+         * @description Permits of the caller's areas, newest planned start first (the ledger, 台账).
+         */
+        get: operations["permits-list_permits"];
+        put?: never;
+        /**
+         * Create Permit
+         * @description A new permit (草稿) with its type's checklist; grade, upgrade and validity derived by the rules.
+         */
+        post: operations["permits-create_permit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/alarms/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open Alarms
+         * @description Work alarms not yet handled, on the caller's permits.
+         */
+        get: operations["permits-open_alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/alarms/{alarm_id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Handle Alarm
+         * @description Close a work alarm with its handling record (ALARM_RESULT).
+         */
+        post: operations["permits-handle_alarm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reference
+         * @description Work types and grades (表A.2), signing roles, work alarms (表A.4), TICKET_STATUS (表A.1), the
+         *     objective factors of work at height and the hot-work upgrade causes, as the rules use them.
+         */
+        get: operations["permits-reference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Permit
+         * @description One permit with its people, measures, analyses, signatures, alarms, register and timeline.
+         */
+        get: operations["permits-get_permit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Permit
+         * @description Change the content before the first signature (409 `permits.content_locked` after).
+         */
+        patch: operations["permits-update_permit"];
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act
+         * @description One life-cycle action (permits/workflow.py). A blocking rule answers 409 `permits.blocked` with
+         *     the 表A.4 codes, which are raised as work alarms even though nothing else changes.
+         */
+        post: operations["permits-act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Analysis
+         * @description 危险有害因素辨识 and 作业危害分析.
+         */
+        put: operations["permits-set_analysis"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/briefing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Briefing
+         * @description 安全交底 given by the caller.
+         */
+        post: operations["permits-briefing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter
+         * @description Register a person or tools going into a confined space.
+         */
+        post: operations["permits-enter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/entries/{entry_id}/exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave
+         * @description Register a person or tools coming out.
+         */
+        post: operations["permits-leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/gas-tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Gas Test
+         * @description A gas analysis and its verdict by the LEL of the gas (master data) and the O₂ range.
+         */
+        post: operations["permits-add_gas_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link Permit
+         * @description Link a related permit of the same job (GB 30871-2022 §4.6).
+         */
+        post: operations["permits-link_permit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Confirm Measures
+         * @description 是否涉及 and 确认人 for checklist rows.
+         */
+        put: operations["permits-confirm_measures"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set People
+         * @description The workers, guardians and other people of the permit (before signing).
+         */
+        put: operations["permits-set_people"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plant/areas": {
         parameters: {
             query?: never;
@@ -2734,6 +3024,189 @@ export interface components {
             /** Occurrence */
             occurrence: number;
         };
+        /** ActionIn */
+        ActionIn: {
+            /**
+             * Image Id
+             * @description the drawn signature (POST /v1/files)
+             */
+            image_id?: number | null;
+            /** Lat */
+            lat?: number | null;
+            /** Lon */
+            lon?: number | null;
+            /** Opinion */
+            opinion?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** ActionOut */
+        ActionOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Actions
+             * @default []
+             */
+            actions: string[];
+            /**
+             * Alarms
+             * @default []
+             */
+            alarms: components["schemas"]["AlarmOut"][];
+            /** Area Id */
+            area_id: number | null;
+            /** Booked At */
+            booked_at: string | null;
+            /** Briefing At */
+            briefing_at: string | null;
+            /** Briefing By */
+            briefing_by: string | null;
+            /** Cancel Cause */
+            cancel_cause: string | null;
+            /** Change Cause */
+            change_cause: string | null;
+            /**
+             * Checklist Paraphrased
+             * @default false
+             */
+            checklist_paraphrased: boolean;
+            /** Content */
+            content: string;
+            /** Content Hash */
+            content_hash: string | null;
+            /** Contractor Id */
+            contractor_id: number | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Detector Ids */
+            detector_ids: number[];
+            /** Emergency */
+            emergency: boolean;
+            /**
+             * Entries
+             * @default []
+             */
+            entries: components["schemas"]["EntryOut"][];
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Gas Tests
+             * @default []
+             */
+            gas_tests: components["schemas"]["GasTestOut"][];
+            /** Grade */
+            grade: string | null;
+            /** Hazardous Area */
+            hazardous_area: boolean;
+            /** Id */
+            id: number;
+            /** Issued At */
+            issued_at: string | null;
+            /** Jha */
+            jha: string | null;
+            /** Leader Id */
+            leader_id: number;
+            /**
+             * Leader Name
+             * @default
+             */
+            leader_name: string;
+            /**
+             * Linked
+             * @default []
+             */
+            linked: number[];
+            /** Location */
+            location: string;
+            /**
+             * Measures
+             * @default []
+             */
+            measures: components["schemas"]["MeasureOut"][];
+            /** Next Step */
+            next_step?: string | null;
+            /** Number */
+            number: string;
+            /**
+             * Open Alarms
+             * @default 0
+             */
+            open_alarms: number;
+            /** Paused At */
+            paused_at: string | null;
+            /**
+             * People
+             * @default []
+             */
+            people: components["schemas"]["PersonOut"][];
+            /**
+             * Planned End
+             * Format: date-time
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /** Reissued Id */
+            reissued_id?: number | null;
+            /** Replaces Id */
+            replaces_id: number | null;
+            /** Required Grade */
+            required_grade: string | null;
+            /** Risks */
+            risks: string[];
+            /**
+             * Signatures
+             * @default []
+             */
+            signatures: components["schemas"]["SignatureOut"][];
+            /** Site Id */
+            site_id: number;
+            /** Started At */
+            started_at: string | null;
+            /** State */
+            state: string;
+            /**
+             * Steps
+             * @default []
+             */
+            steps: components["schemas"]["StepOut"][];
+            /**
+             * Ticket Status
+             * @default
+             */
+            ticket_status: string;
+            /**
+             * Timeline
+             * @default []
+             */
+            timeline: components["schemas"]["PermitTimelineOut"][];
+            /** Uid */
+            uid: string;
+            /** Upgrade Causes */
+            upgrade_causes: string[];
+            /** Valid Until */
+            valid_until: string | null;
+            /** Void Cause */
+            void_cause: string | null;
+            /** Work Type */
+            work_type: string;
+            /** Work Unit */
+            work_unit: string;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
         /** AlarmEventOut */
         AlarmEventOut: {
             /** Actor Id */
@@ -2759,6 +3232,42 @@ export interface components {
             ts: string;
             /** Value */
             value: number | null;
+        };
+        /** AlarmOut */
+        AlarmOut: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /**
+             * En
+             * @default
+             */
+            en: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Handled By */
+            handled_by: string | null;
+            /** Id */
+            id: number;
+            /** Permit Id */
+            permit_id: number | null;
+            /** Result */
+            result: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Uid */
+            uid: string;
+            /**
+             * Zh
+             * @default
+             */
+            zh: string;
         };
         /**
          * AlarmView
@@ -2823,6 +3332,13 @@ export interface components {
             unit: string;
             /** Value */
             value: number | null;
+        };
+        /** AnalysisIn */
+        AnalysisIn: {
+            /** Jha */
+            jha?: string | null;
+            /** Risks */
+            risks: string[];
         };
         /** AreaIn */
         AreaIn: {
@@ -3576,6 +4092,46 @@ export interface components {
             /** Uscc */
             uscc?: string | null;
         };
+        /** EntryIn */
+        EntryIn: {
+            /**
+             * Count
+             * @default 1
+             */
+            count: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "person" | "tool";
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Person Id */
+            person_id?: number | null;
+        };
+        /** EntryOut */
+        EntryOut: {
+            /** Count */
+            count: number;
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /** Exited At */
+            exited_at: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Person Id */
+            person_id: number | null;
+        };
         /** EquipmentLocationIn */
         EquipmentLocationIn: {
             /** Kind */
@@ -4014,10 +4570,72 @@ export interface components {
              */
             start: string;
         };
+        /** GasTestIn */
+        GasTestIn: {
+            /** Lat */
+            lat?: number | null;
+            /** Lon */
+            lon?: number | null;
+            /** Point */
+            point: string;
+            /** Readings */
+            readings: components["schemas"]["ReadingIn"][];
+            /**
+             * Sampled At
+             * Format: date-time
+             */
+            sampled_at: string;
+        };
+        /** GasTestOut */
+        GasTestOut: {
+            /** Analyst */
+            analyst: string;
+            /** Failures */
+            failures: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Lel Pct */
+            lel_pct: number | null;
+            /** Passed */
+            passed: boolean;
+            /** Point */
+            point: string;
+            /** Readings */
+            readings: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Sampled At
+             * Format: date-time
+             */
+            sampled_at: string;
+            /** Source */
+            source: string;
+        };
+        /** GradeOption */
+        GradeOption: {
+            /** En */
+            en: string;
+            /** Grade */
+            grade: string | null;
+            /** Ticket Type */
+            ticket_type: string;
+            /** Work Type */
+            work_type: string;
+            /** Zh */
+            zh: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HandleIn */
+        HandleIn: {
+            /** Result */
+            result: string;
         };
         /** Health */
         Health: {
@@ -4161,6 +4779,11 @@ export interface components {
              */
             start: string;
         };
+        /** LinkIn */
+        LinkIn: {
+            /** Permit Id */
+            permit_id: number;
+        };
         /** LoginIn */
         LoginIn: {
             /** Password */
@@ -4194,6 +4817,33 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** Username */
             username: string;
+        };
+        /** MeasureAnswer */
+        MeasureAnswer: {
+            /** Involved */
+            involved: boolean;
+            /** Seq */
+            seq: number;
+        };
+        /** MeasureOut */
+        MeasureOut: {
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /** Confirmed By */
+            confirmed_by: string | null;
+            /** Involved */
+            involved: boolean | null;
+            /** Seq */
+            seq: number;
+            /** Text */
+            text: string;
+        };
+        /** MeasuresIn */
+        MeasuresIn: {
+            /** Answers */
+            answers: components["schemas"]["MeasureAnswer"][];
+            /** Other */
+            other?: string | null;
         };
         /** Option */
         Option: {
@@ -4279,6 +4929,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[PermitOut] */
+        Page_PermitOut_: {
+            /** Items */
+            items: components["schemas"]["PermitOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[PointOut] */
         Page_PointOut_: {
             /** Items */
@@ -4319,6 +4980,11 @@ export interface components {
             /** Old Password */
             old_password: string;
         };
+        /** PeopleIn */
+        PeopleIn: {
+            /** People */
+            people: components["schemas"]["PersonIn"][];
+        };
         /** PermissionOut */
         PermissionOut: {
             /** Code */
@@ -4331,6 +4997,414 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** PermitDetail */
+        PermitDetail: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Actions
+             * @default []
+             */
+            actions: string[];
+            /**
+             * Alarms
+             * @default []
+             */
+            alarms: components["schemas"]["AlarmOut"][];
+            /** Area Id */
+            area_id: number | null;
+            /** Booked At */
+            booked_at: string | null;
+            /** Briefing At */
+            briefing_at: string | null;
+            /** Briefing By */
+            briefing_by: string | null;
+            /** Cancel Cause */
+            cancel_cause: string | null;
+            /** Change Cause */
+            change_cause: string | null;
+            /**
+             * Checklist Paraphrased
+             * @default false
+             */
+            checklist_paraphrased: boolean;
+            /** Content */
+            content: string;
+            /** Content Hash */
+            content_hash: string | null;
+            /** Contractor Id */
+            contractor_id: number | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Detector Ids */
+            detector_ids: number[];
+            /** Emergency */
+            emergency: boolean;
+            /**
+             * Entries
+             * @default []
+             */
+            entries: components["schemas"]["EntryOut"][];
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Gas Tests
+             * @default []
+             */
+            gas_tests: components["schemas"]["GasTestOut"][];
+            /** Grade */
+            grade: string | null;
+            /** Hazardous Area */
+            hazardous_area: boolean;
+            /** Id */
+            id: number;
+            /** Issued At */
+            issued_at: string | null;
+            /** Jha */
+            jha: string | null;
+            /** Leader Id */
+            leader_id: number;
+            /**
+             * Leader Name
+             * @default
+             */
+            leader_name: string;
+            /**
+             * Linked
+             * @default []
+             */
+            linked: number[];
+            /** Location */
+            location: string;
+            /**
+             * Measures
+             * @default []
+             */
+            measures: components["schemas"]["MeasureOut"][];
+            /** Next Step */
+            next_step?: string | null;
+            /** Number */
+            number: string;
+            /**
+             * Open Alarms
+             * @default 0
+             */
+            open_alarms: number;
+            /** Paused At */
+            paused_at: string | null;
+            /**
+             * People
+             * @default []
+             */
+            people: components["schemas"]["PersonOut"][];
+            /**
+             * Planned End
+             * Format: date-time
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /** Replaces Id */
+            replaces_id: number | null;
+            /** Required Grade */
+            required_grade: string | null;
+            /** Risks */
+            risks: string[];
+            /**
+             * Signatures
+             * @default []
+             */
+            signatures: components["schemas"]["SignatureOut"][];
+            /** Site Id */
+            site_id: number;
+            /** Started At */
+            started_at: string | null;
+            /** State */
+            state: string;
+            /**
+             * Steps
+             * @default []
+             */
+            steps: components["schemas"]["StepOut"][];
+            /**
+             * Ticket Status
+             * @default
+             */
+            ticket_status: string;
+            /**
+             * Timeline
+             * @default []
+             */
+            timeline: components["schemas"]["PermitTimelineOut"][];
+            /** Uid */
+            uid: string;
+            /** Upgrade Causes */
+            upgrade_causes: string[];
+            /** Valid Until */
+            valid_until: string | null;
+            /** Void Cause */
+            void_cause: string | null;
+            /** Work Type */
+            work_type: string;
+            /** Work Unit */
+            work_unit: string;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /** PermitIn */
+        PermitIn: {
+            /** Applicant Department Id */
+            applicant_department_id?: number | null;
+            /** Area Id */
+            area_id?: number | null;
+            /** Content */
+            content: string;
+            /** Contractor Id */
+            contractor_id?: number | null;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Emergency
+             * @default false
+             */
+            emergency: boolean;
+            /** Grade */
+            grade?: string | null;
+            /**
+             * Hazardous Area
+             * @default false
+             */
+            hazardous_area: boolean;
+            /** Leader Id */
+            leader_id: number;
+            /** Location */
+            location: string;
+            /**
+             * Planned End
+             * Format: date-time
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /** Site Id */
+            site_id: number;
+            /**
+             * Work Type
+             * @enum {string}
+             */
+            work_type: "hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking";
+            /** Work Unit */
+            work_unit: string;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** PermitOut */
+        PermitOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Area Id */
+            area_id: number | null;
+            /** Booked At */
+            booked_at: string | null;
+            /** Briefing At */
+            briefing_at: string | null;
+            /** Briefing By */
+            briefing_by: string | null;
+            /** Cancel Cause */
+            cancel_cause: string | null;
+            /** Change Cause */
+            change_cause: string | null;
+            /** Content */
+            content: string;
+            /** Content Hash */
+            content_hash: string | null;
+            /** Contractor Id */
+            contractor_id: number | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Detector Ids */
+            detector_ids: number[];
+            /** Emergency */
+            emergency: boolean;
+            /** Finished At */
+            finished_at: string | null;
+            /** Grade */
+            grade: string | null;
+            /** Hazardous Area */
+            hazardous_area: boolean;
+            /** Id */
+            id: number;
+            /** Issued At */
+            issued_at: string | null;
+            /** Jha */
+            jha: string | null;
+            /** Leader Id */
+            leader_id: number;
+            /**
+             * Leader Name
+             * @default
+             */
+            leader_name: string;
+            /** Location */
+            location: string;
+            /** Number */
+            number: string;
+            /**
+             * Open Alarms
+             * @default 0
+             */
+            open_alarms: number;
+            /** Paused At */
+            paused_at: string | null;
+            /**
+             * Planned End
+             * Format: date-time
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /** Replaces Id */
+            replaces_id: number | null;
+            /** Required Grade */
+            required_grade: string | null;
+            /** Risks */
+            risks: string[];
+            /** Site Id */
+            site_id: number;
+            /** Started At */
+            started_at: string | null;
+            /** State */
+            state: string;
+            /**
+             * Ticket Status
+             * @default
+             */
+            ticket_status: string;
+            /** Uid */
+            uid: string;
+            /** Upgrade Causes */
+            upgrade_causes: string[];
+            /** Valid Until */
+            valid_until: string | null;
+            /** Void Cause */
+            void_cause: string | null;
+            /** Work Type */
+            work_type: string;
+            /** Work Unit */
+            work_unit: string;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /** PermitTimelineOut */
+        PermitTimelineOut: {
+            /** Action */
+            action: string;
+            /** Actor Name */
+            actor_name: string | null;
+            /** Evidence */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** From State */
+            from_state: string | null;
+            /** Location */
+            location: {
+                [key: string]: unknown;
+            } | null;
+            /** To State */
+            to_state: string | null;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+        };
+        /** PermitUpdate */
+        PermitUpdate: {
+            /** Area Id */
+            area_id?: number | null;
+            /** Content */
+            content?: string | null;
+            /** Contractor Id */
+            contractor_id?: number | null;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Emergency */
+            emergency?: boolean | null;
+            /** Grade */
+            grade?: string | null;
+            /** Hazardous Area */
+            hazardous_area?: boolean | null;
+            /** Leader Id */
+            leader_id?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Planned End */
+            planned_end?: string | null;
+            /** Planned Start */
+            planned_start?: string | null;
+            /** Work Unit */
+            work_unit?: string | null;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** PersonIn */
+        PersonIn: {
+            /** Person Id */
+            person_id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "worker" | "guardian" | "commander" | "rigger" | "electrician" | "analyst";
+        };
+        /** PersonOut */
+        PersonOut: {
+            /** Active */
+            active: boolean;
+            /** Certificate No */
+            certificate_no: string | null;
+            /** Eligibility Code */
+            eligibility_code: string | null;
+            /** Eligible */
+            eligible: boolean | null;
+            /** Id */
+            id: number;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Person Id */
+            person_id: number;
+            /** Role */
+            role: string;
         };
         /**
          * PointIn
@@ -4714,6 +5788,24 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** ReadingIn */
+        ReadingIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "combustible" | "oxygen" | "toxic";
+            /** Lel Pct */
+            lel_pct?: number | null;
+            /** Limit */
+            limit?: number | null;
+            /** Name */
+            name: string;
+            /** Unit */
+            unit?: string | null;
+            /** Value */
+            value: number;
+        };
         /** ReasonIn */
         ReasonIn: {
             /** Reason */
@@ -4735,6 +5827,27 @@ export interface components {
              * Format: date
              */
             rectified_on: string;
+        };
+        /** Reference */
+        Reference: {
+            /** Alarms */
+            alarms: components["schemas"]["Option"][];
+            /** Grades */
+            grades: components["schemas"]["GradeOption"][];
+            /** Height Factors */
+            height_factors: components["schemas"]["Option"][];
+            /** Roles */
+            roles: components["schemas"]["Option"][];
+            /** States */
+            states: string[];
+            /** Ticket Statuses */
+            ticket_statuses: components["schemas"]["Option"][];
+            /** Upgrade Causes */
+            upgrade_causes: components["schemas"]["Option"][];
+            /** Version */
+            version: string;
+            /** Work Types */
+            work_types: components["schemas"]["Option"][];
         };
         /** ReferenceTables */
         ReferenceTables: {
@@ -5305,6 +6418,32 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** SignatureOut */
+        SignatureOut: {
+            /** Content Hash */
+            content_hash: string;
+            /** Id */
+            id: number;
+            /** Image Id */
+            image_id: number | null;
+            /** On Behalf Of */
+            on_behalf_of: number | null;
+            /** On Site */
+            on_site: boolean | null;
+            /** Opinion */
+            opinion: string | null;
+            /** Phase */
+            phase: string;
+            /**
+             * Signed At
+             * Format: date-time
+             */
+            signed_at: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Step */
+            step: string;
+        };
         /** SiteIn */
         SiteIn: {
             /** Code */
@@ -5551,6 +6690,21 @@ export interface components {
             points_total: number;
             /** Unacked Alarms */
             unacked_alarms: number;
+        };
+        /** StepOut */
+        StepOut: {
+            /** Approver */
+            approver: boolean;
+            /** Code */
+            code: string;
+            /** En */
+            en: string;
+            /** Phase */
+            phase: string;
+            /** Role */
+            role: string;
+            /** Zh */
+            zh: string;
         };
         /** SubstanceIn */
         SubstanceIn: {
@@ -14298,6 +15452,1070 @@ export interface operations {
             };
             /** @description common.forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-list_permits": {
+        parameters: {
+            query?: {
+                state?: string | null;
+                work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                site_id?: number | null;
+                area_id?: number | null;
+                contractor_id?: number | null;
+                start_from?: string | null;
+                start_to?: string | null;
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PermitOut_"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "permits-create_permit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-open_alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-handle_alarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alarm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reference"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-get_permit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "permits-update_permit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+                action: "submit_booking" | "approve_booking" | "reject_booking" | "apply" | "submit_for_signing" | "sign" | "reject_signing" | "start" | "pause" | "resume" | "finish" | "accept" | "reject_acceptance" | "cancel" | "void" | "close_for_reissue";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-set_analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalysisIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-briefing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-enter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-add_gas_test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GasTestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-link_permit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-confirm_measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasuresIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-set_people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeopleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitDetail"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,333 @@
+"""Permits through the API on the demo plant (SQLite and PostgreSQL): a hot-work permit from booking
+to acceptance with on-site signatures sealing the content, and the blocking rules raising their
+AQ 3064.2-2025 表A.4 work alarms: a stale gas test (0/02), an expired welding certificate (5/51), an
+approver away from the site (3/30), a long interruption without a new analysis (0/03); the
+confined-space register counted out before the work may finish."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from anguan.basics.models import Person
+from anguan.permits.locating import Position
+from anguan.permits.models import Permit, WorkAlarm
+from tests.plant.support import Callers
+
+PM = "/api/v1/permits"
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2027, 3, 2, 9, 0, tzinfo=TZ)  # a Tuesday, no holiday
+HERE = {"x": 100.0, "y": 100.0}
+
+
+class Locator:
+    """Stands in for positioning: whoever signs is on site unless `away` names them."""
+
+    def __init__(self) -> None:
+        self.away: set[int] = set()
+
+    async def on_site(self, session: Any, user_id: int, permit: Permit, reported: Position) -> bool | None:
+        return user_id not in self.away
+
+
+@pytest.fixture
+async def world(app: Any, frozen_clock: Any) -> AsyncIterator[tuple[Callers, Locator, dict[str, int]]]:
+    frozen_clock.freeze(NOW)
+    locator = Locator()
+    app.state.permit_locator = locator
+    async with app.state.database.transaction(write=False) as s:
+        people = {p.name: p.id for p in (await s.scalars(select(Person))).all()}
+    c = Callers(app)
+    yield c, locator, people
+    await c.aclose()
+
+
+async def _site_and_area(client: Any, code: str) -> tuple[int, int]:
+    areas = (await client.get("/api/v1/plant/areas")).json()
+    area = next(a for a in areas if a["code"] == code)
+    return area["site_id"], area["id"]
+
+
+async def _permit(client: Any, people: dict[str, int], **extra: Any) -> dict[str, Any]:
+    site, area = await _site_and_area(client, "PU-01")
+    body = {
+        "work_type": "hot_work",
+        "grade": "2",
+        "site_id": site,
+        "area_id": area,
+        "location": "合成装置区 检修平台 支架焊接",
+        **HERE,
+        "content": "更换 E-201 检修平台护栏立柱，电焊",
+        "work_unit": "合成车间",
+        "leader_id": people["刘强"],
+        "planned_start": (NOW + timedelta(days=1)).isoformat(),
+        "planned_end": (NOW + timedelta(days=1, hours=6)).isoformat(),
+        "details": {"method": "电焊"},
+    } | extra
+    r = await client.post(PM, json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def _act(client: Any, pid: int, action: str, **body: Any) -> Any:
+    return await client.post(f"{PM}/{pid}/actions/{action}", json={**HERE, **body})
+
+
+async def _prepare(client: Any, pid: int, people: dict[str, int], worker: str = "马俊") -> None:
+    r = await client.put(
+        f"{PM}/{pid}/people",
+        json={
+            "people": [
+                {"person_id": people[worker], "role": "worker"},
+                {"person_id": people["孙磊"], "role": "guardian"},
+            ]
+        },
+    )
+    assert r.status_code == 200, r.text
+    r = await client.put(
+        f"{PM}/{pid}/analysis", json={"risks": ["火灾", "灼烫", "触电"], "jha": "焊渣飞溅引燃"}
+    )
+    assert r.status_code == 200
+    measures = r.json()["measures"]
+    answers = [{"seq": m["seq"], "involved": m["seq"] != 3} for m in measures]
+    r = await client.put(f"{PM}/{pid}/measures", json={"answers": answers, "other": "配备灭火器两具"})
+    assert r.status_code == 200 and all(m["confirmed_by"] for m in r.json()["measures"])
+    assert (await client.post(f"{PM}/{pid}/briefing")).status_code == 200
+
+
+async def _gas(client: Any, pid: int, minutes_ago: int, value: float = 0.1) -> Any:
+    r = await client.post(
+        f"{PM}/{pid}/gas-tests",
+        json={
+            "sampled_at": (await _now(client) - timedelta(minutes=minutes_ago)).isoformat(),
+            "point": "动火点 10 m 内",
+            "readings": [{"kind": "combustible", "name": "甲醇", "value": value}],
+        },
+    )
+    return r
+
+
+async def _now(client: Any) -> datetime:
+    from anguan.core.time import utcnow
+
+    return utcnow()
+
+
+async def relog(callers: Callers, *names: str) -> list[Any]:
+    """Fresh tokens after the clock moved a day (test tokens last one day)."""
+    callers._tokens.clear()
+    return [await callers(n) for n in names]
+
+
+async def _alarms(app: Any, pid: int) -> list[str]:
+    async with app.state.database.transaction(write=False) as s:
+        return sorted((await s.scalars(select(WorkAlarm.code).where(WorkAlarm.permit_id == pid))).all())
+
+
+async def test_hot_work_from_booking_to_acceptance(app: Any, world: Any, frozen_clock: Any) -> None:
+    callers, _, people = world
+    safety, leader = await callers("safety"), await callers("leader")
+    p = await _permit(safety, people)
+    pid = p["id"]
+    assert (p["state"], p["grade"], p["required_grade"], p["upgrade_causes"]) == ("draft", "2", "2", [])
+    assert p["number"].startswith("DH-20270302-") and len(p["measures"]) == 16
+    assert p["valid_until"].startswith("2027-03-03T07:00")  # the planned end, within 72 h
+    r = await _act(safety, pid, "submit_booking")
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "booked"
+    assert (await _act(safety, pid, "approve_booking")).json()["state"] == "booking_approved"
+    r = await _act(safety, pid, "apply")
+    assert r.status_code == 422 and r.json()["code"] == "permits.no_worker"
+    await _prepare(safety, pid, people)
+    assert (await _act(safety, pid, "apply")).json()["state"] == "applying"
+    # The day of the work: a passing analysis 10 min before submitting.
+    frozen_clock.advance(timedelta(days=1) - timedelta(minutes=20))
+    safety, leader = await relog(callers, "safety", "leader")
+    r = await _gas(safety, pid, minutes_ago=10)
+    assert r.status_code == 201 and r.json()["gas_tests"][-1]["passed"] is True
+    r = await _act(safety, pid, "submit_for_signing")
+    assert r.status_code == 200, r.text
+    steps = [s["code"] for s in r.json()["steps"]]
+    assert steps == ["work_leader", "unit", "hot_work_approver", "shift_leader_check", "acceptance"]
+    # Signing in 表B.1 order: the safety manager is not the work leader.
+    r = await _act(safety, pid, "sign", opinion="同意")
+    assert r.status_code == 403 and r.json()["code"] == "permits.not_your_step"
+    r = await _act(leader, pid, "sign", opinion="措施已落实")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["content_hash"] and body["signatures"][0]["content_hash"] == body["content_hash"]
+    # Signed content is sealed (不得涂改).
+    r = await safety.patch(f"{PM}/{pid}", json={"content": "改动内容"})
+    assert r.status_code == 409 and r.json()["code"] == "permits.content_locked"
+    for _ in range(2):  # 所在单位, 动火审批人 (the demo's unit signer)
+        r = await _act(leader, pid, "sign", opinion="同意")
+        assert r.status_code == 200, r.text
+    assert r.json()["state"] == "issued" and r.json()["issued_at"]
+    # The shift leader's ticket check, then the work starts within 30 min of the analysis.
+    r = await _act(leader, pid, "start")
+    assert r.status_code == 409 and r.json()["code"] == "permits.shift_check_missing"
+    assert (await _act(leader, pid, "sign", opinion="验票合格")).status_code == 200
+    r = await _act(safety, pid, "start")
+    assert r.status_code == 200 and r.json()["state"] == "in_progress", r.text
+    # Pause, then resume after 20 min (二级: a new analysis only after more than 60 min).
+    assert (await _act(safety, pid, "pause", reason="午休")).json()["state"] == "paused"
+    frozen_clock.advance(timedelta(minutes=20))
+    r = await _act(safety, pid, "resume")
+    assert r.status_code == 200 and r.json()["state"] == "in_progress", r.text
+    assert (await _act(safety, pid, "finish")).json()["state"] == "acceptance_pending"
+    r = await _act(leader, pid, "accept", opinion="现场无余火，已清理")
+    body = r.json()
+    assert r.status_code == 200 and body["state"] == "accepted" and body["ticket_status"] == "3"
+    actions = [t["action"] for t in body["timeline"]]
+    assert actions == [
+        "created", "submit_booking", "approve_booking", "apply", "submit_for_signing", "sign", "sign",
+        "sign", "issue", "sign", "start", "pause", "resume", "finish", "accept",
+    ]  # fmt: skip
+    assert await _alarms(app, pid) == []
+
+
+async def test_stale_gas_and_expired_certificate_block_signing(
+    app: Any, world: Any, frozen_clock: Any
+) -> None:
+    callers, _, people = world
+    safety = await callers("safety")
+    pid = (await _permit(safety, people))["id"]
+    await _act(safety, pid, "submit_booking")
+    await _act(safety, pid, "approve_booking")
+    await _prepare(safety, pid, people, worker="郑海波")  # his welding certificate has expired
+    await _act(safety, pid, "apply")
+    r = await _act(safety, pid, "submit_for_signing")
+    assert r.status_code == 409 and r.json()["code"] == "permits.blocked"
+    assert r.json()["params"]["alarms"] == "0/01, 5/51"
+    assert await _alarms(app, pid) == ["0/01", "5/51"]  # raised although the step was refused
+    # A test 31 min old is stale (exactly 30 min would pass).
+    await _gas(safety, pid, minutes_ago=31)
+    r = await _act(safety, pid, "submit_for_signing")
+    assert r.json()["params"]["alarms"] == "0/02, 5/51"
+    await _gas(safety, pid, minutes_ago=30)
+    r = await _act(safety, pid, "submit_for_signing")
+    assert r.json()["params"]["alarms"] == "5/51"
+    async with app.state.database.transaction(write=False) as s:
+        permit = await s.get(Permit, pid)
+        assert permit is not None and permit.state == "applying"  # nothing moved
+    # A failing analysis stops it outright.
+    await _gas(safety, pid, minutes_ago=1, value=0.6)  # 甲醇 LEL 6 % ≥ 4 %: limit 0.5 %
+    r = await _act(safety, pid, "submit_for_signing")
+    assert r.status_code == 422 and r.json()["code"] == "permits.gas_failed"
+    # Alarms are closed with a handling record.
+    alarms = (await safety.get(f"{PM}/alarms/open")).json()
+    mine = [a for a in alarms if a["permit_id"] == pid]
+    r = await safety.post(f"{PM}/alarms/{mine[0]['id']}/handle", json={"result": "更换持证焊工"})
+    assert r.status_code == 200 and r.json()["ended_at"]
+
+
+async def test_approver_away_from_the_site_is_refused(app: Any, world: Any, frozen_clock: Any) -> None:
+    callers, locator, people = world
+    safety, leader = await callers("safety"), await callers("leader")
+    pid = (await _permit(safety, people))["id"]
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people)
+    await _act(safety, pid, "apply")
+    await _gas(safety, pid, minutes_ago=5)
+    assert (await _act(safety, pid, "submit_for_signing")).status_code == 200
+    me = (await leader.get("/api/v1/auth/me")).json()["id"]
+    locator.away.add(me)
+    r = await _act(leader, pid, "sign", opinion="同意")
+    assert r.status_code == 409 and r.json()["params"]["alarms"] == "3/30"
+    assert await _alarms(app, pid) == ["3/30"]
+    r = await leader.post(f"{PM}/{pid}/actions/sign", json={"opinion": "无位置"})
+    assert r.status_code == 422 and r.json()["code"] == "permits.position_required"
+
+
+async def test_a_long_interruption_needs_a_new_analysis(app: Any, world: Any, frozen_clock: Any) -> None:
+    callers, _, people = world
+    safety, leader = await callers("safety"), await callers("leader")
+    pid = (await _permit(safety, people))["id"]
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people)
+    await _act(safety, pid, "apply")
+    await _gas(safety, pid, minutes_ago=5)
+    await _act(safety, pid, "submit_for_signing")
+    for _ in range(4):
+        assert (await _act(leader, pid, "sign", opinion="同意")).status_code == 200
+    assert (await _act(safety, pid, "start")).status_code == 200
+    await _act(safety, pid, "pause", reason="等待备件")
+    frozen_clock.advance(timedelta(minutes=61))  # 二级: more than 60 min
+    r = await _act(safety, pid, "resume")
+    assert r.status_code == 409 and r.json()["params"]["alarms"] == "0/03"
+    await _gas(safety, pid, minutes_ago=2)
+    assert (await _act(safety, pid, "resume")).json()["state"] == "in_progress"
+
+
+async def test_confined_space_register_must_be_counted_out(app: Any, world: Any, frozen_clock: Any) -> None:
+    callers, _, people = world
+    safety, leader = await callers("safety"), await callers("leader")
+    p = await _permit(
+        safety, people, work_type="confined_space", grade=None, location="T-101 储罐内部",
+        content="储罐内部检查", planned_end=(NOW + timedelta(days=1, hours=8)).isoformat(),
+    )  # fmt: skip
+    pid = p["id"]
+    assert len(p["measures"]) == 15 and p["steps"][-1]["code"] == "acceptance"
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people, worker="张伟")
+    await _act(safety, pid, "apply")
+    r = await safety.post(
+        f"{PM}/{pid}/gas-tests",
+        json={
+            "sampled_at": (await _now(safety) - timedelta(minutes=5)).isoformat(),
+            "point": "罐内上中下",
+            "readings": [
+                {"kind": "combustible", "name": "甲醇", "value": 0.1},
+                {"kind": "oxygen", "name": "O₂", "value": 19.5},  # exactly the lower bound passes
+            ],
+        },
+    )
+    assert r.json()["gas_tests"][-1]["passed"] is True
+    assert (await _act(safety, pid, "submit_for_signing")).status_code == 200
+    for _ in range(2):  # 作业负责人, 所在单位 (approves)
+        assert (await _act(leader, pid, "sign", opinion="同意")).status_code == 200
+    assert (await _act(safety, pid, "start")).json()["state"] == "in_progress"
+    r = await safety.post(f"{PM}/{pid}/entries", json={"kind": "person", "person_id": people["张伟"]})
+    assert r.status_code == 201
+    r = await safety.post(f"{PM}/{pid}/entries", json={"kind": "tool", "name": "防爆手电", "count": 2})
+    entries = r.json()["entries"]
+    r = await _act(safety, pid, "finish")
+    assert r.status_code == 409 and r.json()["code"] == "permits.still_inside"
+    for e in entries:
+        assert (await safety.post(f"{PM}/{pid}/entries/{e['id']}/exit")).status_code == 200
+    assert (await _act(safety, pid, "finish")).json()["state"] == "acceptance_pending"
+
+
+async def test_bad_input_changes_nothing(app: Any, world: Any) -> None:
+    callers, _, people = world
+    safety, inspector = await callers("safety"), await callers("inspector")
+    site, area = await _site_and_area(safety, "PU-01")
+    async with app.state.database.transaction(write=False) as s:
+        before = len((await s.scalars(select(Permit.id))).all())
+    for extra, code in (
+        ({"planned_end": (NOW + timedelta(days=4, hours=1)).isoformat()}, "permits.validity_exceeded"),
+        ({"work_type": "work_at_height", "grade": None, "details": {"height_m": 1.9}}, "permits.not_work_at_height"),
+        ({"leader_id": 987654}, "permits.person_not_active"),
+        ({"area_id": 987654}, "permits.area_not_in_site"),
+        ({"work_type": "fire"}, "common.validation_error"),
+        ({"planned_start": "2027-03-03T09:00:00"}, "common.validation_error"),  # no timezone
+    ):  # fmt: skip
+        body = {
+            "work_type": "hot_work", "grade": "2", "site_id": site, "area_id": area, "location": "x",
+            "content": "内容", "work_unit": "u", "leader_id": people["刘强"],
+            "planned_start": (NOW + timedelta(days=1)).isoformat(),
+            "planned_end": (NOW + timedelta(days=1, hours=2)).isoformat(),
+        } | extra  # fmt: skip
+        r = await safety.post(PM, json=body)
+        assert r.status_code == 422 and r.json()["code"] == code, (extra, r.text)
+    assert (await inspector.post(PM, json={})).status_code == 403
+    async with app.state.database.transaction(write=False) as s:
+        assert len((await s.scalars(select(Permit.id))).all()) == before
