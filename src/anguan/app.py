@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.staticfiles import StaticFiles
 
 from anguan import __version__
@@ -62,6 +63,7 @@ from anguan.notify import service as notify_service
 from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
 from anguan.permits import api as permits_api
+from anguan.permits import tasks as permits_tasks
 from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
@@ -96,6 +98,30 @@ def register_handlers(bus: EventBus, hub: RealtimeHub, database: Database) -> No
             await routing.on_alarm_raised(s, event, bus=bus)
 
     bus.subscribe(AlarmRaised, notify_alarm_raised)
+
+    async def suspend_permits(event: DomainEvent) -> None:
+        assert isinstance(event, AlarmRaised)
+
+        async def run(s: AsyncSession) -> None:
+            await permits_tasks.on_gas_alarm(
+                s,
+                bus,
+                point_id=event.point_id,
+                kind=event.kind,
+                condition=event.condition,
+                tag=event.tag,
+                value=event.value,
+                at=event.at,
+            )
+
+        session = delivery_session()
+        if session is not None:  # inside the outbox transaction (durable event)
+            await run(session)
+            return
+        async with database.transaction() as s:
+            await run(s)
+
+    bus.subscribe(AlarmRaised, suspend_permits)
 
     async def to_realtime(event: DomainEvent) -> None:
         if event.topic:
@@ -175,6 +201,11 @@ def build_scheduler(database: Database, bus: EventBus, settings: Settings) -> Sc
         return await hazards_duty.generate_tasks(session, plant_date(utcnow(), settings.site_timezone))
 
     scheduler.add("hazards.duty_tasks", 600.0, hazards_duty_tasks)
+
+    async def permit_timers(session):  # type: ignore[no-untyped-def]
+        return await permits_tasks.check_timers(session, bus, utcnow())
+
+    scheduler.add("permits.timers", 30.0, permit_timers)
     return scheduler
 
 

@@ -6,15 +6,12 @@ confined-space register counted out before the work may finish."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
-from anguan.basics.models import Person
 from anguan.permits.locating import Position
 from anguan.permits.models import Permit, WorkAlarm
 from tests.plant.support import Callers
@@ -23,6 +20,12 @@ PM = "/api/v1/permits"
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2027, 3, 2, 9, 0, tzinfo=TZ)  # a Tuesday, no holiday
 HERE = {"x": 100.0, "y": 100.0}
+# An emergency job booked for now (AQ 3064.2-2025 §5.3.1 allows the same day).
+SAME_DAY = {
+    "emergency": True,
+    "planned_start": NOW.isoformat(),
+    "planned_end": (NOW + timedelta(hours=6)).isoformat(),
+}
 
 
 class Locator:
@@ -33,18 +36,6 @@ class Locator:
 
     async def on_site(self, session: Any, user_id: int, permit: Permit, reported: Position) -> bool | None:
         return user_id not in self.away
-
-
-@pytest.fixture
-async def world(app: Any, frozen_clock: Any) -> AsyncIterator[tuple[Callers, Locator, dict[str, int]]]:
-    frozen_clock.freeze(NOW)
-    locator = Locator()
-    app.state.permit_locator = locator
-    async with app.state.database.transaction(write=False) as s:
-        people = {p.name: p.id for p in (await s.scalars(select(Person))).all()}
-    c = Callers(app)
-    yield c, locator, people
-    await c.aclose()
 
 
 async def _site_and_area(client: Any, code: str) -> tuple[int, int]:
@@ -78,13 +69,15 @@ async def _act(client: Any, pid: int, action: str, **body: Any) -> Any:
     return await client.post(f"{PM}/{pid}/actions/{action}", json={**HERE, **body})
 
 
-async def _prepare(client: Any, pid: int, people: dict[str, int], worker: str = "马俊") -> None:
+async def _prepare(
+    client: Any, pid: int, people: dict[str, int], worker: str = "马俊", guardian: str = "孙磊"
+) -> None:
     r = await client.put(
         f"{PM}/{pid}/people",
         json={
             "people": [
                 {"person_id": people[worker], "role": "worker"},
-                {"person_id": people["孙磊"], "role": "guardian"},
+                {"person_id": people[guardian], "role": "guardian"},
             ]
         },
     )
@@ -146,7 +139,7 @@ async def test_hot_work_from_booking_to_acceptance(app: Any, world: Any, frozen_
     await _prepare(safety, pid, people)
     assert (await _act(safety, pid, "apply")).json()["state"] == "applying"
     # The day of the work: a passing analysis 10 min before submitting.
-    frozen_clock.advance(timedelta(days=1) - timedelta(minutes=20))
+    frozen_clock.advance(timedelta(days=1))  # the planned start
     safety, leader = await relog(callers, "safety", "leader")
     r = await _gas(safety, pid, minutes_ago=10)
     assert r.status_code == 201 and r.json()["gas_tests"][-1]["passed"] is True
@@ -196,7 +189,7 @@ async def test_stale_gas_and_expired_certificate_block_signing(
 ) -> None:
     callers, _, people = world
     safety = await callers("safety")
-    pid = (await _permit(safety, people))["id"]
+    pid = (await _permit(safety, people, **SAME_DAY))["id"]
     await _act(safety, pid, "submit_booking")
     await _act(safety, pid, "approve_booking")
     await _prepare(safety, pid, people, worker="郑海波")  # his welding certificate has expired
@@ -229,7 +222,7 @@ async def test_stale_gas_and_expired_certificate_block_signing(
 async def test_approver_away_from_the_site_is_refused(app: Any, world: Any, frozen_clock: Any) -> None:
     callers, locator, people = world
     safety, leader = await callers("safety"), await callers("leader")
-    pid = (await _permit(safety, people))["id"]
+    pid = (await _permit(safety, people, **SAME_DAY))["id"]
     for action in ("submit_booking", "approve_booking"):
         await _act(safety, pid, action)
     await _prepare(safety, pid, people)
@@ -248,7 +241,7 @@ async def test_approver_away_from_the_site_is_refused(app: Any, world: Any, froz
 async def test_a_long_interruption_needs_a_new_analysis(app: Any, world: Any, frozen_clock: Any) -> None:
     callers, _, people = world
     safety, leader = await callers("safety"), await callers("leader")
-    pid = (await _permit(safety, people))["id"]
+    pid = (await _permit(safety, people, **SAME_DAY))["id"]
     for action in ("submit_booking", "approve_booking"):
         await _act(safety, pid, action)
     await _prepare(safety, pid, people)
@@ -271,7 +264,7 @@ async def test_confined_space_register_must_be_counted_out(app: Any, world: Any,
     safety, leader = await callers("safety"), await callers("leader")
     p = await _permit(
         safety, people, work_type="confined_space", grade=None, location="T-101 储罐内部",
-        content="储罐内部检查", planned_end=(NOW + timedelta(days=1, hours=8)).isoformat(),
+        content="储罐内部检查", **SAME_DAY,
     )  # fmt: skip
     pid = p["id"]
     assert len(p["measures"]) == 15 and p["steps"][-1]["code"] == "acceptance"

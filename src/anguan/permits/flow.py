@@ -514,6 +514,8 @@ async def _guardian_on_post(
 
 
 async def _g_start(c: Ctx) -> None:
+    if c.now < c.permit.planned_start:  # 作业实施时间 自…至… (GB 30871-2022 附录A)
+        raise Conflict("permits.before_planned_start", planned_start=c.permit.planned_start.isoformat())
     if not rules.phase_complete(_steps(c.permit), await _signed(c.session, c.permit), "start"):
         raise Conflict("permits.shift_check_missing")
     codes = []

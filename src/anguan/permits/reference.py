@@ -291,7 +291,19 @@ ALARM_TYPES: tuple[AlarmType, ...] = (
     AlarmType("8/80", "未进行风险分析", "No risk analysis", "GB §4.1"),
     AlarmType("9/90", "安全措施未确认", "Safety measures not confirmed", "AQ 3064.2 §5.4.5"),
 )
-ALARMS: dict[str, AlarmType] = {a.code: a for a in ALARM_TYPES}
+# [D] Local alarm types, not in 表A.4: AQ 3064.2-2025 §5.9.3 asks for an alarm when a gas result is
+# out of limit but 表A.4 gives it no 细类. Anguan raises it when a fixed detector watching a live
+# permit alarms (GB 30871-2022 §5.2.6: stop at any over-limit alarm) and exports it under its
+# category with `local` set, so an exchange consumer can map it.
+LOCAL_ALARM_TYPES: tuple[AlarmType, ...] = (
+    AlarmType(
+        "0/09",
+        "作业现场气体检测超限（本地扩展）",
+        "Gas over its limit at the work site (local code)",
+        "AQ 3064.2 §5.9.3; GB §5.2.6, §6.5",
+    ),
+)
+ALARMS: dict[str, AlarmType] = {a.code: a for a in (*ALARM_TYPES, *LOCAL_ALARM_TYPES)}
 
 # The order in which signing_blockers reports what blocks signing (AQ 3064.2-2025 §5.4.3–5.4.5).
 SIGNING_BLOCKER_ORDER: tuple[str, ...] = (

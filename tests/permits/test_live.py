@@ -1,0 +1,124 @@
+"""Live context of permits: a fixed gas detector watching a live hot-work permit alarms → the work is
+suspended with its work alarm (through the real `monitoring.alarm_raised` event); the worker's timers
+raise 1/10 past the validity and 0/05 when confined-space readings are older than 2 h (exactly 2 h is
+still in time), read from the database so they survive a restart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from anguan.core.time import utcnow
+from anguan.monitoring.events import AlarmRaised
+from anguan.monitoring.models import Point
+from anguan.permits import tasks
+from anguan.permits.models import Permit, WorkAlarm
+from tests.permits.test_api_flow import SAME_DAY, _act, _permit, _prepare
+
+PM = "/api/v1/permits"
+
+
+async def _running(
+    callers: Any, people: dict[str, int], worker: str = "马俊", guardian: str = "孙磊", **extra: Any
+) -> int:
+    safety, leader = await callers("safety"), await callers("leader")
+    pid = int((await _permit(safety, people, **(SAME_DAY | extra)))["id"])
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people, worker=worker, guardian=guardian)
+    await _act(safety, pid, "apply")
+    readings = [
+        {"kind": "combustible", "name": "甲醇", "value": 0.1},
+        {"kind": "oxygen", "name": "O₂", "value": 20.9},
+    ]
+    r = await safety.post(
+        f"{PM}/{pid}/gas-tests",
+        json={
+            "sampled_at": (utcnow() - timedelta(minutes=5)).isoformat(),
+            "point": "作业点",
+            "readings": readings,
+        },
+    )
+    assert r.status_code == 201 and r.json()["gas_tests"][-1]["passed"], r.text
+    assert (await _act(safety, pid, "submit_for_signing")).status_code == 200
+    while (body := (await safety.get(f"{PM}/{pid}")).json())["next_step"] in (
+        "work_leader",
+        "unit",
+        "hot_work_approver",
+        "shift_leader_check",
+    ):
+        assert (await _act(leader, pid, "sign", opinion="同意")).status_code == 200
+    assert body["state"] == "issued"
+    r = await _act(safety, pid, "start")
+    assert r.status_code == 200, r.text
+    return pid
+
+
+async def _codes(app: Any, pid: int) -> list[str]:
+    async with app.state.database.transaction(write=False) as s:
+        return sorted((await s.scalars(select(WorkAlarm.code).where(WorkAlarm.permit_id == pid))).all())
+
+
+async def test_a_detector_alarm_suspends_the_hot_work_it_watches(app: Any, world: Any) -> None:
+    callers, _, people = world
+    pid = await _running(callers, people)
+    async with app.state.database.transaction() as s:
+        point = (
+            await s.scalars(select(Point).where(Point.kind == "gas_combustible").order_by(Point.id))
+        ).first()
+        assert point is not None
+        permit = await s.get(Permit, pid)
+        assert permit is not None
+        permit.detector_ids = [point.id]
+        other = (await s.scalars(select(Point).where(Point.kind == "level").order_by(Point.id))).first()
+    event = AlarmRaised(
+        alarm_id=1, point_id=point.id, tag=point.tag, kind="gas_combustible", condition="HH", priority="urgent",
+        site_id=point.site_id, area_id=point.area_id, equipment_id=None, hazard_source_id=None, value=42.0,
+        limit=25.0, at=utcnow(),
+    )  # fmt: skip
+    # A level alarm or a detector the permit does not watch changes nothing.
+    if other is not None:
+        await app.state.bus.dispatch(event.model_copy(update={"point_id": other.id, "kind": "level"}))
+    await app.state.bus.dispatch(event.model_copy(update={"point_id": point.id + 100000}))
+    assert (await (await callers("safety")).get(f"{PM}/{pid}")).json()["state"] == "in_progress"
+    await app.state.bus.dispatch(event)
+    body = (await (await callers("safety")).get(f"{PM}/{pid}")).json()
+    assert body["state"] == "paused" and body["timeline"][-1]["action"] == "suspend"
+    assert "气体检测报警" in body["timeline"][-1]["evidence"]["reason"]
+    assert await _codes(app, pid) == ["0/09"]
+    # Resuming needs the cause gone and, after a long stop, a new analysis.
+    assert (await _act(await callers("safety"), pid, "resume")).status_code == 200
+
+
+async def test_timers_raise_overtime_and_confined_space_records(
+    app: Any, world: Any, frozen_clock: Any
+) -> None:
+    callers, _, people = world
+    pid = await _running(callers, people)
+    async with app.state.database.transaction() as s:
+        assert await tasks.check_timers(s, None, utcnow()) == 0
+        permit = await s.get(Permit, pid)
+        assert permit is not None and permit.valid_until is not None
+        until = permit.valid_until
+    async with app.state.database.transaction() as s:
+        assert await tasks.check_timers(s, None, until) == 0  # exactly at the end: still valid
+    async with app.state.database.transaction() as s:
+        assert await tasks.check_timers(s, None, until + timedelta(seconds=1)) == 1
+    async with app.state.database.transaction() as s:
+        assert await tasks.check_timers(s, None, until + timedelta(minutes=5)) == 0  # once while open
+    assert await _codes(app, pid) == ["1/10"]
+
+    cs = await _running(
+        callers, people, work_type="confined_space", grade=None, location="T-101 储罐内部", content="储罐内部检查",
+        worker="张伟", guardian="赵立新",
+    )  # fmt: skip
+    async with app.state.database.transaction(write=False) as s:
+        started = (await s.get(Permit, cs)).started_at  # type: ignore[union-attr]
+    async with app.state.database.transaction() as s:
+        await tasks.check_timers(s, None, started + timedelta(hours=2))
+    assert await _codes(app, cs) == []
+    async with app.state.database.transaction() as s:
+        await tasks.check_timers(s, None, started + timedelta(hours=2, seconds=1))
+    assert await _codes(app, cs) == ["0/05"]
