@@ -25,6 +25,7 @@ from anguan.hazards.models import Duty as HazardDuty
 from anguan.hazards.models import DutyTask, EvaluationReport, Finding, UnitSubstance
 from anguan.identity.models import DataScope, Role, User, UserRole
 from anguan.identity.schemas import Actor
+from anguan.permits.models import EntryLog, Permit, PermitPerson, WorkAlarm
 from anguan.plant.models import Area, Department, Site
 from tests.plant.support import Callers
 
@@ -54,6 +55,10 @@ async def clear_basics(database: Database) -> None:
         for model in (
             m.Bypass,
             m.Interlock,
+            WorkAlarm,  # permits refer to people and contractors
+            EntryLog,
+            PermitPerson,
+            Permit,
             Finding,  # hazards rows refer to people and chemicals; their due dates join the reminders
             EvaluationReport,
             DutyTask,

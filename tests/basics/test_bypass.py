@@ -81,7 +81,9 @@ async def test_transition_table(world: World, api: Callers, action: str, state: 
     r = await client.post(f"{API}/bypasses/{bid}/{action}", json=BODIES[action])
     t = bypass_service.TRANSITIONS[action]
     after = await world.get(Bypass, bid)
-    entries = await world.count(TimelineEntry, TimelineEntry.entity_id == str(bid))
+    entries = await world.count(
+        TimelineEntry, TimelineEntry.entity_type == bypass_service.ENTITY, TimelineEntry.entity_id == str(bid)
+    )
     if state in t.sources:
         assert r.status_code == 200, r.text
         assert r.json()["status"] == t.target == after.status

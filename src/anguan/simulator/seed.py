@@ -16,7 +16,7 @@ from anguan.identity import repository as identity_repo
 from anguan.identity.models import DataScope, User, UserRole
 from anguan.identity.role_service import ensure_builtin_roles
 from anguan.identity.security import hash_password
-from anguan.permits.seed import seed_permits
+from anguan.permits.seed import seed_demo_permits, seed_permits
 from anguan.plant import rules as plant_rules
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 from anguan.simulator import plant_layout as L
@@ -167,6 +167,7 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
     counts |= await seed_basics(session, files, datetime.now(ZoneInfo(site.timezone)).date())
     counts |= await seed_hazards(session, datetime.now(UTC))
     counts |= await seed_permits(session)
+    counts |= await seed_demo_permits(session, datetime.now(UTC))
     return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS), **counts}
 
 
