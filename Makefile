@@ -66,6 +66,7 @@ bench: venv web
 	$(BIN)/python bench/early_warning.py
 	$(BIN)/python bench/basics.py --pg
 	$(BIN)/python bench/hazards.py --pg
+	$(BIN)/python bench/permits.py --pg
 
 clean:
 	rm -rf var test-output web/dist

@@ -30,18 +30,22 @@ async def check_timers(session: AsyncSession, bus: EventBus | None, now: datetim
     """Raise the timer alarms of every live permit; returns how many alarms were opened."""
     opened = 0
     permits = (await session.scalars(select(Permit).where(Permit.state.in_(LIVE)).order_by(Permit.id))).all()
+    running = [p.id for p in permits if p.state == State.IN_PROGRESS]
+    sampled: dict[int, list[datetime]] = {i: [] for i in running}
+    for i in range(0, len(running), 500):  # one query per 500 permits, not one per permit
+        rows = await session.execute(
+            select(GasTest.permit_id, GasTest.sampled_at)
+            .where(GasTest.permit_id.in_(running[i : i + 500]))
+            .order_by(GasTest.sampled_at)
+        )
+        for pid, at in rows.tuples().all():
+            sampled[pid].append(at)
     for permit in permits:
         codes: list[str] = []
         if permit.valid_until is not None and rules.permit_overtime(permit.valid_until, now):
             codes.append("1/10")
         if permit.state == State.IN_PROGRESS and permit.started_at is not None:
-            tests = (
-                await session.scalars(
-                    select(GasTest.sampled_at)
-                    .where(GasTest.permit_id == permit.id)
-                    .order_by(GasTest.sampled_at)
-                )
-            ).all()
+            tests = sampled.get(permit.id, [])
             if permit.work_type == CONFINED_SPACE:
                 last = max([permit.started_at, *tests])
                 if last <= now and rules.confined_record_overdue(last, now):
