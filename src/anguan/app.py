@@ -63,7 +63,9 @@ from anguan.notify import service as notify_service
 from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
 from anguan.permits import api as permits_api
+from anguan.permits import ledger_api as permits_ledger_api
 from anguan.permits import tasks as permits_tasks
+from anguan.permits.ledger_locales import MESSAGES as PERMITS_LEDGER_MESSAGES
 from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
@@ -231,6 +233,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(BASICS_OPS_MESSAGES)
     register_messages(HAZARDS_MESSAGES)
     register_messages(PERMITS_MESSAGES)
+    register_messages(PERMITS_LEDGER_MESSAGES)
     hazards_reports.register_reminder_sources()
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
@@ -324,6 +327,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         hazards_duty_api.router,
         hazards_reports_api.router,
         permits_api.router,
+        permits_ledger_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

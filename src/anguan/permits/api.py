@@ -397,6 +397,8 @@ SORTABLE = {"planned_start": Permit.planned_start, "number": Permit.number, "sta
 async def list_permits(
     state: str | None = Query(default=None, max_length=24),
     work_type: WorkType | None = None,
+    grade: str | None = Query(default=None, max_length=10),
+    alarm_type: str | None = Query(default=None, pattern=r"^\d/\d{2}$"),
     site_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     area_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     contractor_id: int | None = Query(default=None, ge=1, le=MAX_ID),
@@ -419,6 +421,10 @@ async def list_permits(
             stmt = stmt.where(col == val)
     if contractor_id is not None:
         stmt = stmt.where(Permit.contractor_id == contractor_id)
+    if grade is not None:
+        stmt = stmt.where(Permit.grade == grade)
+    if alarm_type is not None:  # permits that raised this work alarm (statistics drill-down)
+        stmt = stmt.where(Permit.id.in_(select(WorkAlarm.permit_id).where(WorkAlarm.code == alarm_type)))
     if start_from is not None:
         stmt = stmt.where(Permit.planned_start >= start_from)
     if start_to is not None:
