@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from anguan.basics.models import Person
-from tests.permits.test_api_flow import NOW, Locator
+from tests.permits.support import NOW, Locator
 from tests.plant.support import Callers
 
 

@@ -8,101 +8,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from anguan.permits.locating import Position
 from anguan.permits.models import Permit, WorkAlarm
+from tests.permits.support import NOW, PM
+from tests.permits.support import act as _act
+from tests.permits.support import gas as _gas
+from tests.permits.support import new_permit as _permit
+from tests.permits.support import prepare as _prepare
+from tests.permits.support import site_and_area as _site_and_area
 from tests.plant.support import Callers
 
-PM = "/api/v1/permits"
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2027, 3, 2, 9, 0, tzinfo=TZ)  # a Tuesday, no holiday
-HERE = {"x": 100.0, "y": 100.0}
 # An emergency job booked for now (AQ 3064.2-2025 §5.3.1 allows the same day).
 SAME_DAY = {
     "emergency": True,
     "planned_start": NOW.isoformat(),
     "planned_end": (NOW + timedelta(hours=6)).isoformat(),
 }
-
-
-class Locator:
-    """Stands in for positioning: whoever signs is on site unless `away` names them."""
-
-    def __init__(self) -> None:
-        self.away: set[int] = set()
-
-    async def on_site(self, session: Any, user_id: int, permit: Permit, reported: Position) -> bool | None:
-        return user_id not in self.away
-
-
-async def _site_and_area(client: Any, code: str) -> tuple[int, int]:
-    areas = (await client.get("/api/v1/plant/areas")).json()
-    area = next(a for a in areas if a["code"] == code)
-    return area["site_id"], area["id"]
-
-
-async def _permit(client: Any, people: dict[str, int], **extra: Any) -> dict[str, Any]:
-    site, area = await _site_and_area(client, "PU-01")
-    body = {
-        "work_type": "hot_work",
-        "grade": "2",
-        "site_id": site,
-        "area_id": area,
-        "location": "合成装置区 检修平台 支架焊接",
-        **HERE,
-        "content": "更换 E-201 检修平台护栏立柱，电焊",
-        "work_unit": "合成车间",
-        "leader_id": people["刘强"],
-        "planned_start": (NOW + timedelta(days=1)).isoformat(),
-        "planned_end": (NOW + timedelta(days=1, hours=6)).isoformat(),
-        "details": {"method": "电焊"},
-    } | extra
-    r = await client.post(PM, json=body)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-async def _act(client: Any, pid: int, action: str, **body: Any) -> Any:
-    return await client.post(f"{PM}/{pid}/actions/{action}", json={**HERE, **body})
-
-
-async def _prepare(
-    client: Any, pid: int, people: dict[str, int], worker: str = "马俊", guardian: str = "孙磊"
-) -> None:
-    r = await client.put(
-        f"{PM}/{pid}/people",
-        json={
-            "people": [
-                {"person_id": people[worker], "role": "worker"},
-                {"person_id": people[guardian], "role": "guardian"},
-            ]
-        },
-    )
-    assert r.status_code == 200, r.text
-    r = await client.put(
-        f"{PM}/{pid}/analysis", json={"risks": ["火灾", "灼烫", "触电"], "jha": "焊渣飞溅引燃"}
-    )
-    assert r.status_code == 200
-    measures = r.json()["measures"]
-    answers = [{"seq": m["seq"], "involved": m["seq"] != 3} for m in measures]
-    r = await client.put(f"{PM}/{pid}/measures", json={"answers": answers, "other": "配备灭火器两具"})
-    assert r.status_code == 200 and all(m["confirmed_by"] for m in r.json()["measures"])
-    assert (await client.post(f"{PM}/{pid}/briefing")).status_code == 200
-
-
-async def _gas(client: Any, pid: int, minutes_ago: int, value: float = 0.1) -> Any:
-    r = await client.post(
-        f"{PM}/{pid}/gas-tests",
-        json={
-            "sampled_at": (await _now(client) - timedelta(minutes=minutes_ago)).isoformat(),
-            "point": "动火点 10 m 内",
-            "readings": [{"kind": "combustible", "name": "甲醇", "value": value}],
-        },
-    )
-    return r
 
 
 async def _now(client: Any) -> datetime:
