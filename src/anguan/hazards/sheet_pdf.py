@@ -20,17 +20,15 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from anguan.core.pdf import CJK_FONT, NumberedCanvas
 from anguan.core.time import as_utc
 from anguan.hazards.models import Assessment, HazardUnit
 from anguan.hazards.reference import GRADE_NAMES, TABLE6
 from anguan.hazards.service import decimal_text
 
-FONT = "STSong-Light"
+FONT = CJK_FONT
 STANDARD = "GB 18218-2018"
 MARGIN = 15 * mm
 GRID = colors.HexColor("#9aa4b1")
@@ -38,7 +36,6 @@ HEAD_BG = colors.HexColor("#e8edf3")
 FLAG = colors.HexColor("#b35c00")
 KINDS = {"storage": "储存单元 Storage unit", "production": "生产单元 Production unit"}
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 _BASE = ParagraphStyle("sheet", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
 TITLE = ParagraphStyle("title", parent=_BASE, fontSize=15, leading=20, alignment=TA_CENTER)
@@ -193,37 +190,6 @@ def _review_text(a: Assessment, tz: ZoneInfo) -> str:
     return "无需复核 Not required"
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
-    """Draws the footer once the page count is known ("第 n 页 / 共 N 页")."""
-
-    def __init__(self, *args: Any, footer: str = STANDARD, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            width, _height = self._pagesize
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.grey)
-            self.setStrokeColor(GRID)
-            self.line(MARGIN, 12 * mm, width - MARGIN, 12 * mm)
-            self.drawString(MARGIN, 8 * mm, self._footer)
-            self.drawRightString(
-                width - MARGIN,
-                8 * mm,
-                f"第 {self._pageNumber} 页 / 共 {total} 页  Page {self._pageNumber} of {total}",
-            )
-            super().showPage()
-        super().save()
-
-
 def calculation_sheet_pdf(unit: HazardUnit, a: Assessment, *, tz: str = "UTC") -> bytes:
     """The assessment's calculation sheet (计算书) as A4 PDF bytes; times shown in `tz`."""
     zone = ZoneInfo(tz)
@@ -302,5 +268,5 @@ def calculation_sheet_pdf(unit: HazardUnit, a: Assessment, *, tz: str = "UTC") -
         )
     )
     footer = f"{STANDARD} 危险化学品重大危险源辨识  ·  {unit.code}"
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, margin=MARGIN, rule=GRID))
     return buf.getvalue()

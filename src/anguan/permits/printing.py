@@ -28,9 +28,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anguan.basics.models import Contractor, Person
 from anguan.core.errors import NotFound
 from anguan.core.files import LocalFileStore, StoredFile
+from anguan.core.pdf import CJK_FONT, NumberedCanvas
 from anguan.core.time import as_utc
 from anguan.core.timeline import TimelineEntry
 from anguan.identity.models import User
@@ -48,7 +46,7 @@ from anguan.permits.reference import GRADES_BY_KEY, HEIGHT_FACTORS, WORK_TYPES
 from anguan.permits.workflow import State, ticket_status
 from anguan.plant.models import Area, Department, Enterprise, Site
 
-FONT = "STSong-Light"
+FONT = CJK_FONT
 STANDARD = "GB 30871-2022"
 PLANT_TZ = ZoneInfo("Asia/Shanghai")
 MARGIN = 15 * mm
@@ -59,7 +57,6 @@ MARK = colors.HexColor("#c00000")
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 _BASE = ParagraphStyle("permit", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
 TITLE = ParagraphStyle("title", parent=_BASE, fontSize=17, leading=22, alignment=TA_CENTER)
@@ -604,37 +601,6 @@ def _block(b: PrintBlock, tz: ZoneInfo) -> KeepTogether:
     return KeepTogether([table])
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
-    """Draws the footer once the page count is known."""
-
-    def __init__(self, *args: Any, footer: str = STANDARD, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            width, _height = self._pagesize
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.grey)
-            self.setStrokeColor(GRID)
-            self.line(MARGIN, 12 * mm, width - MARGIN, 12 * mm)
-            self.drawString(MARGIN, 8 * mm, self._footer)
-            self.drawRightString(
-                width - MARGIN,
-                8 * mm,
-                f"第 {self._pageNumber} 页 / 共 {total} 页  Page {self._pageNumber} of {total}",
-            )
-            super().showPage()
-        super().save()
-
-
 def permit_pdf(d: PermitPrint) -> bytes:
     """The permit as A4 PDF bytes in the layout of GB 30871-2022 附录A (the same data, the same bytes)."""
     buf = io.BytesIO()
@@ -674,7 +640,7 @@ def permit_pdf(d: PermitPrint) -> bytes:
             ),
         ]
     footer = f"{STANDARD} 附录A · {d.number}"
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, margin=MARGIN, rule=GRID))
     return buf.getvalue()
 
 
