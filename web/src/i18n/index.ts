@@ -21,6 +21,8 @@ import hazardsZh from '@/modules/hazards/locales/zh-CN'
 import hazardsEn from '@/modules/hazards/locales/en-US'
 import hazardsRecordsZh from '@/modules/hazards/locales/records.zh-CN'
 import hazardsRecordsEn from '@/modules/hazards/locales/records.en-US'
+import permitsZh from '@/modules/permits/locales/zh-CN'
+import permitsEn from '@/modules/permits/locales/en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -52,8 +54,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, hazardsRecordsZh, basicsZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, hazardsRecordsEn, basicsEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, hazardsRecordsZh, permitsZh, basicsZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, hazardsRecordsEn, permitsEn, basicsEn, auditEn),
   },
 })
 

@@ -6,6 +6,7 @@ import { basicsRoutes } from '@/modules/basics/routes'
 import { hazardsRoutes } from '@/modules/hazards/routes'
 import { identityPublicRoutes, identityRoutes } from '@/modules/identity/routes'
 import { monitoringRoutes } from '@/modules/monitoring/routes'
+import { permitsRoutes } from '@/modules/permits/routes'
 import { plantRoutes } from '@/modules/plant/routes'
 import { installGuards } from './guards'
 
@@ -14,6 +15,7 @@ export const layoutChildren: RouteRecordRaw[] = [
   ...plantRoutes,
   ...monitoringRoutes,
   ...hazardsRoutes,
+  ...permitsRoutes,
   ...basicsRoutes,
   ...identityRoutes,
   ...auditRoutes,
