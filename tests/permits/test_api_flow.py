@@ -247,3 +247,39 @@ async def test_bad_input_changes_nothing(app: Any, world: Any) -> None:
     assert (await inspector.post(PM, json={})).status_code == 403
     async with app.state.database.transaction(write=False) as s:
         assert len((await s.scalars(select(Permit.id))).all()) == before
+
+
+async def test_detail_tells_who_signs_names_people_and_serves_the_drawn_signature(
+    app: Any, world: Any
+) -> None:
+    from tests.permits.support import signature_png, upload
+
+    callers, _, people = world
+    safety, leader, inspector = await callers("safety"), await callers("leader"), await callers("inspector")
+    pid = (await _permit(safety, people, **SAME_DAY))["id"]
+    other = (await _permit(safety, people, **SAME_DAY, work_type="temporary_electricity", grade=None))["id"]
+    r = await safety.post(f"{PM}/{pid}/links", json={"permit_id": other})
+    assert [(p["id"], p["work_type"]) for p in r.json()["linked_permits"]] == [
+        (other, "temporary_electricity")
+    ]
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people)
+    await _act(safety, pid, "apply")
+    await _gas(safety, pid, minutes_ago=5)
+    await _act(safety, pid, "submit_for_signing")
+    # The work leader's step: 刘强 may sign it, the safety manager may not.
+    assert (await leader.get(f"{PM}/{pid}")).json()["can_sign"] is True
+    assert (await safety.get(f"{PM}/{pid}")).json()["can_sign"] is False
+    image = await upload(leader, signature_png(), "sign.png", "image/png")
+    body = (await _act(leader, pid, "sign", opinion="同意", image_id=image)).json()
+    sig = body["signatures"][0]
+    assert body["user_names"]["leader"].endswith("刘强") and body["user_names"]["safety"].endswith("陈经理")
+    r = await inspector.get(f"{PM}/{pid}/signatures/{sig['id']}/image")
+    if (
+        await inspector.get(f"{PM}/{pid}")
+    ).status_code == 200:  # the inspector's scope may not cover 合成装置区
+        assert r.status_code == 200 and r.content == signature_png()
+    r = await safety.get(f"{PM}/{pid}/signatures/{sig['id']}/image")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert (await safety.get(f"{PM}/{pid}/signatures/{sig['id'] + 999}/image")).status_code == 404

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anguan.basics.models import Person
 from anguan.core.db import MAX_ID
 from anguan.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Unprocessable, error_responses
+from anguan.core.files import LocalFileStore, StoredFile
 from anguan.core.pagination import Page, PageParams, page_params, paginate
 from anguan.core.schemas import RequestModel
 from anguan.core.time import utcnow
@@ -21,11 +22,13 @@ from anguan.core.timeline import TimelineEntry
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
+from anguan.identity.models import User
 from anguan.identity.schemas import Actor
 from anguan.permits import alarms, flow, rules, service
+from anguan.permits import reference as ref
 from anguan.permits.checklists import CHECKLISTS_V1
 from anguan.permits.locating import LocationCheck, PhonePositionCheck, Position
-from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, WorkAlarm
+from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, Signature, WorkAlarm
 from anguan.permits.reference import (
     ALARMS,
     HEIGHT_FACTORS,
@@ -257,6 +260,7 @@ class AlarmOut(BaseModel):
     id: int
     uid: str
     permit_id: int | None
+    number: str | None = None  # the permit's
     code: str
     zh: str = ""
     en: str = ""
@@ -289,6 +293,13 @@ class PermitTimelineOut(BaseModel):
     evidence: dict[str, Any]
 
 
+class LinkedOut(BaseModel):
+    id: int
+    number: str
+    work_type: str
+    state: str
+
+
 class PermitDetail(PermitOut):
     people: list[PersonOut] = []
     measures: list[MeasureOut] = []
@@ -300,8 +311,11 @@ class PermitDetail(PermitOut):
     entries: list[EntryOut] = []
     timeline: list[PermitTimelineOut] = []
     linked: list[int] = []
+    linked_permits: list[LinkedOut] = []
     actions: list[str] = []
     checklist_paraphrased: bool = False
+    can_sign: bool = False  # the caller may sign the next step now (role or delegation)
+    user_names: dict[str, str] = {}  # login → display name, for signers, confirmers, analysts, timeline
 
 
 async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
@@ -341,7 +355,26 @@ def _alarm_out(a: WorkAlarm) -> AlarmOut:
     return o
 
 
-async def _detail(session: AsyncSession, permit: Permit) -> PermitDetail:
+async def _can_sign(session: AsyncSession, actor: Actor, permit: Permit, step: ref.Step | None) -> bool:
+    phase = {"signing": "signing", "issued": "start", "acceptance_pending": "acceptance"}.get(permit.state)
+    if step is None or phase != step.phase or actor.permissions.isdisjoint({P.PERMITS_SIGN, P.PERMITS_APPLY}):
+        return False
+    try:
+        await flow.signer_may_sign(session, actor, permit, step, utcnow())
+    except Forbidden:
+        return False
+    return True
+
+
+async def _display_names(session: AsyncSession, logins: set[str]) -> dict[str, str]:
+    logins.discard("")
+    if not logins:
+        return {}
+    rows = await session.execute(select(User.username, User.display_name).where(User.username.in_(logins)))
+    return {u: (d or u) for u, d in rows.tuples().all()} | ({"system": "系统"} if "system" in logins else {})
+
+
+async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> PermitDetail:
     base = (await _outs(session, [permit]))[0]
     people = await service.people_of(session, permit.id, active_only=False)
     names = await _names(session, {p.person_id for p in people})
@@ -366,7 +399,17 @@ async def _detail(session: AsyncSession, permit: Permit) -> PermitDetail:
             .order_by(TimelineEntry.id)
         )
     ).all()
-    linked = await session.scalars(select(PermitLink.linked_id).where(PermitLink.permit_id == permit.id))
+    linked_rows = (
+        await session.scalars(
+            select(Permit)
+            .join(PermitLink, PermitLink.linked_id == Permit.id)
+            .where(PermitLink.permit_id == permit.id)
+        )
+    ).all()
+    tests = await service.gas_tests(session, permit.id)
+    logins = {s.signer_name for s in sigs} | {m.confirmed_by or "" for m in measures}
+    logins |= {t.analyst for t in tests} | {t.actor_name or "" for t in timeline}
+    logins |= {permit.briefing_by or "", permit.risk_identified_by or "", permit.created_by}
     return PermitDetail(
         **base.model_dump(),
         people=[
@@ -374,7 +417,7 @@ async def _detail(session: AsyncSession, permit: Permit) -> PermitDetail:
             for p in people
         ],
         measures=[MeasureOut.model_validate(m) for m in measures],
-        gas_tests=[GasTestOut.model_validate(t) for t in await service.gas_tests(session, permit.id)],
+        gas_tests=[GasTestOut.model_validate(t) for t in tests],
         signatures=[SignatureOut.model_validate(s) for s in sigs],
         steps=[
             StepOut(code=s.code, zh=s.zh, en=s.en, role=s.role, phase=s.phase, approver=s.approver)
@@ -384,9 +427,14 @@ async def _detail(session: AsyncSession, permit: Permit) -> PermitDetail:
         alarms=[_alarm_out(a) for a in alarm_rows],
         entries=[EntryOut.model_validate(e) for e in entries],
         timeline=[PermitTimelineOut.model_validate(t) for t in timeline],
-        linked=list(linked.all()),
+        linked=[p.id for p in linked_rows],
+        linked_permits=[
+            LinkedOut(id=p.id, number=p.number, work_type=p.work_type, state=p.state) for p in linked_rows
+        ],
         actions=[a.value for a in actions_from(permit.state) if a is not Action.SUSPEND],
         checklist_paraphrased=CHECKLISTS_V1[permit.work_type].paraphrased,
+        can_sign=await _can_sign(session, actor, permit, nxt),
+        user_names=await _display_names(session, logins),
     )
 
 
@@ -444,7 +492,7 @@ async def create_permit(
 ) -> PermitDetail:
     """A new permit (草稿) with its type's checklist; grade, upgrade and validity derived by the rules."""
     permit = await service.create(session, actor, body.model_dump(), utcnow())
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 @router.get("/{permit_id}", response_model=PermitDetail, responses=READ_ERRORS)
@@ -454,7 +502,7 @@ async def get_permit(
     session: AsyncSession = Depends(get_session),
 ) -> PermitDetail:
     """One permit with its people, measures, analyses, signatures, alarms, register and timeline."""
-    return await _detail(session, await service.get_permit(session, actor, permit_id))
+    return await _detail(session, await service.get_permit(session, actor, permit_id), actor)
 
 
 @router.patch("/{permit_id}", response_model=PermitDetail, responses=WRITE_ERRORS)
@@ -467,7 +515,7 @@ async def update_permit(
     """Change the content before the first signature (409 `permits.content_locked` after)."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.update(session, actor, permit, body.model_dump(exclude_unset=True))
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class PersonIn(RequestModel):
@@ -489,7 +537,7 @@ async def set_people(
     """The workers, guardians and other people of the permit (before signing)."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.set_people(session, actor, permit, [(p.person_id, p.role) for p in body.people], utcnow())
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class LinkIn(RequestModel):
@@ -506,7 +554,7 @@ async def link_permit(
     """Link a related permit of the same job (GB 30871-2022 §4.6)."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.link(session, actor, permit, body.permit_id)
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class AnalysisIn(RequestModel):
@@ -524,7 +572,7 @@ async def set_analysis(
     """危险有害因素辨识 and 作业危害分析."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.set_analysis(session, actor, permit, body.risks, body.jha)
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class MeasureAnswer(RequestModel):
@@ -549,7 +597,7 @@ async def confirm_measures(
     await service.confirm_measures(
         session, actor, permit, {a.seq: a.involved for a in body.answers}, utcnow(), body.other
     )
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 @router.post("/{permit_id}/briefing", response_model=PermitDetail, responses=WRITE_ERRORS)
@@ -561,7 +609,7 @@ async def briefing(
     """安全交底 given by the caller."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.brief(session, actor, permit, utcnow())
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class ReadingIn(RequestModel):
@@ -600,7 +648,7 @@ async def add_gas_test(
         now=utcnow(),
         position=(body.lat, body.lon),
     )
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 class ActionIn(RequestModel):
@@ -676,7 +724,7 @@ async def act(
     reissued = None
     if action == "close_for_reissue":
         reissued = (await flow.reissue(session, actor, permit, now)).id
-    detail = await _detail(session, permit)
+    detail = await _detail(session, permit, actor)
     return ActionOut(**detail.model_dump(), reissued_id=reissued)
 
 
@@ -708,7 +756,7 @@ async def enter(
         count=body.count,
         now=utcnow(),
     )
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
 
 
 @router.post("/{permit_id}/entries/{entry_id}/exit", response_model=PermitDetail, responses=WRITE_ERRORS)
@@ -721,7 +769,36 @@ async def leave(
     """Register a person or tools coming out."""
     permit = await service.get_permit(session, actor, permit_id)
     await service.leave(session, actor, permit, entry_id, utcnow())
-    return await _detail(session, permit)
+    return await _detail(session, permit, actor)
+
+
+@router.get(
+    "/{permit_id}/signatures/{signature_id}/image",
+    responses={200: {"content": {"image/png": {}}}, **READ_ERRORS},
+)
+async def signature_image(
+    permit_id: Id,
+    signature_id: Id,
+    request: Request,
+    actor: Actor = Depends(require(P.PERMITS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """The drawn signature of a step, for whoever may read the permit."""
+    permit = await service.get_permit(session, actor, permit_id)
+    sig = await session.get(Signature, signature_id)
+    stored = (
+        await session.get(StoredFile, sig.image_id)
+        if sig and sig.permit_id == permit.id and sig.image_id
+        else None
+    )
+    store: LocalFileStore = request.app.state.files
+    if stored is None or not store.exists(stored.key):
+        raise NotFound("permits.signature_image_not_found", id=signature_id)
+    return Response(
+        store.get(stored.key),
+        media_type="image/png" if stored.content_type == "image/png" else "application/octet-stream",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
+    )
 
 
 # ------------------------------------------------------------------------------ alarms
@@ -738,7 +815,8 @@ async def open_alarms(
     clause = await service.visible_area_clause(session, actor)
     if clause is not None:
         stmt = stmt.where(clause)
-    return [_alarm_out(a) for a in (await session.scalars(stmt.order_by(WorkAlarm.started_at))).all()]
+    rows = (await session.execute(stmt.add_columns(Permit.number).order_by(WorkAlarm.started_at))).all()
+    return [_alarm_out(a).model_copy(update={"number": number}) for a, number in rows]
 
 
 class HandleIn(RequestModel):

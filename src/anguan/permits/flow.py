@@ -221,7 +221,7 @@ async def _pipeline_free(session: AsyncSession, permit: Permit) -> None:
         raise Conflict(rules.PIPELINE_CONFLICT, pipeline=pipeline)
 
 
-async def _signer_may_sign(
+async def signer_may_sign(
     session: AsyncSession, actor: Actor, permit: Permit, step: ref.Step, now: datetime
 ) -> int | None:
     """Whether the caller may sign `step`; returns the user signed for when delegated (委托签批)."""
@@ -281,7 +281,7 @@ async def sign_step(
         raise service.refuse(exc) from exc
     if current is None or (phase is not None and current.phase != phase):
         raise Conflict("permits.no_step_to_sign", state=permit.state)
-    on_behalf = await _signer_may_sign(session, actor, permit, current, now)
+    on_behalf = await signer_may_sign(session, actor, permit, current, now)
     if step.position.empty:
         raise Unprocessable("permits.position_required")
     on_site = await checker.on_site(session, actor.user_id, permit, step.position)

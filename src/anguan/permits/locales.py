@@ -135,6 +135,7 @@ MESSAGES |= {
         "zh-CN": "未到作业票的作业实施时间（{planned_start}）",
         "en-US": "The permit's period has not begun ({planned_start})",
     },
+    "permits.signature_image_not_found": {"zh-CN": "签名图片不存在", "en-US": "Signature image not found"},
     "permits.not_found": {"zh-CN": "作业票不存在", "en-US": "Permit not found"},
     "permits.alarm_not_found": {"zh-CN": "作业报警不存在", "en-US": "Work alarm not found"},
     "permits.alarm_closed": {"zh-CN": "该报警已处置", "en-US": "The alarm is already handled"},

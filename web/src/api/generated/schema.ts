@@ -2301,6 +2301,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits-ledger/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exchange Feed
+         * @description Permits changed at or after `updated_since` (all without it), oldest change first, at most
+         *     `limit`: the basis of the incremental push of AQ 3064.2-2025 §8.2 (continue from the last
+         *     UPDATE_DATE).
+         */
+        get: operations["permits-exchange_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits-ledger/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Ledger
+         * @description The ledger filtered like GET /permits as a workbook with bilingual headers (plant time).
+         */
+        get: operations["permits-export_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits-ledger/map/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Map Today
+         * @description Today's permits for the plant map (planned period overlapping the plant day, or live now) with
+         *     their state, point, area and open alarms, and the counts per state (AQ 3064.2-2025 §5.12).
+         */
+        get: operations["permits-map_today"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits-ledger/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ledger Stats
+         * @description Permit counts per type, grade (表A.2), area, contractor, state, alarm type (表A.4) or plant day,
+         *     each with the GET /permits filter that opens its list, and the totals (AQ 3064.2-2025 §5.11).
+         */
+        get: operations["permits-ledger_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits/alarms/open": {
         parameters: {
             query?: never;
@@ -2487,6 +2571,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits/{permit_id}/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Permit Exchange
+         * @description The permit in the AQ 3064.2-2025 表A.1 shape with its 表A.3 alarms (formats: permits/exchange.py).
+         */
+        get: operations["permits-permit_exchange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits/{permit_id}/gas-tests": {
         parameters: {
             query?: never;
@@ -2560,6 +2664,46 @@ export interface paths {
          * @description The workers, guardians and other people of the permit (before signing).
          */
         put: operations["permits-set_people"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/print.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Print Permit
+         * @description The permit as an A4 PDF in the layout of GB 30871-2022 附录A, with the drawn signatures.
+         */
+        get: operations["permits-print_permit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/signatures/{signature_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signature Image
+         * @description The drawn signature of a step, for whoever may read the permit.
+         */
+        get: operations["permits-signature_image"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3066,6 +3210,11 @@ export interface components {
             briefing_at: string | null;
             /** Briefing By */
             briefing_by: string | null;
+            /**
+             * Can Sign
+             * @default false
+             */
+            can_sign: boolean;
             /** Cancel Cause */
             cancel_cause: string | null;
             /** Change Cause */
@@ -3123,6 +3272,11 @@ export interface components {
              * @default []
              */
             linked: number[];
+            /**
+             * Linked Permits
+             * @default []
+             */
+            linked_permits: components["schemas"]["LinkedOut"][];
             /** Location */
             location: string;
             /**
@@ -3194,6 +3348,13 @@ export interface components {
             uid: string;
             /** Upgrade Causes */
             upgrade_causes: string[];
+            /**
+             * User Names
+             * @default {}
+             */
+            user_names: {
+                [key: string]: string;
+            };
             /** Valid Until */
             valid_until: string | null;
             /** Void Cause */
@@ -3252,6 +3413,8 @@ export interface components {
             handled_by: string | null;
             /** Id */
             id: number;
+            /** Number */
+            number?: string | null;
             /** Permit Id */
             permit_id: number | null;
             /** Result */
@@ -3267,6 +3430,19 @@ export interface components {
              * Zh
              * @default
              */
+            zh: string;
+        };
+        /** AlarmTypeOut */
+        AlarmTypeOut: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** En */
+            en: string;
+            /** Open */
+            open: number;
+            /** Zh */
             zh: string;
         };
         /**
@@ -3824,6 +4000,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** CountOut */
+        CountOut: {
+            /** Count */
+            count: number;
+            /** En */
+            en: string;
+            /** Key */
+            key: string;
+            /** Zh */
+            zh: string;
+        };
         /** DayCount */
         DayCount: {
             /** Count */
@@ -3838,6 +4025,24 @@ export interface components {
              * @enum {string}
              */
             status: "green" | "amber" | "red";
+        };
+        /** DayMapOut */
+        DayMapOut: {
+            /** By State */
+            by_state: components["schemas"]["CountOut"][];
+            /** By Ticket Status */
+            by_ticket_status: components["schemas"]["CountOut"][];
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Live Included */
+            live_included: boolean;
+            /** Open Alarms */
+            open_alarms: number;
+            /** Permits */
+            permits: components["schemas"]["MapPermitOut"][];
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -4184,6 +4389,28 @@ export interface components {
             };
             /** Request Id */
             request_id?: string | null;
+        };
+        /**
+         * ExchangeOut
+         * @description AQ 3064.2-2025 表A.1 record of a permit, its 表A.3 alarms, the required 表A.1 fields still empty,
+         *     and the IDs of alarms of a local type that 表A.4 lacks (0/09).
+         */
+        ExchangeOut: {
+            /** Alarms */
+            alarms: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Local Alarms
+             * @default []
+             */
+            local_alarms: string[];
+            /** Missing */
+            missing: string[];
+            /** Ticket */
+            ticket: {
+                [key: string]: unknown;
+            };
         };
         /** Feature */
         Feature: {
@@ -4627,6 +4854,29 @@ export interface components {
             /** Zh */
             zh: string;
         };
+        /** GroupOut */
+        GroupOut: {
+            /** Alarms */
+            alarms: number;
+            /** Contractor */
+            contractor: number;
+            /** Count */
+            count: number;
+            /** En */
+            en: string;
+            /** Exact */
+            exact: boolean;
+            /** Filters */
+            filters: {
+                [key: string]: string;
+            };
+            /** Key */
+            key: string;
+            /** Open Alarms */
+            open_alarms: number;
+            /** Zh */
+            zh: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -4784,6 +5034,17 @@ export interface components {
             /** Permit Id */
             permit_id: number;
         };
+        /** LinkedOut */
+        LinkedOut: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** State */
+            state: string;
+            /** Work Type */
+            work_type: string;
+        };
         /** LoginIn */
         LoginIn: {
             /** Password */
@@ -4798,6 +5059,57 @@ export interface components {
             areas: components["schemas"]["FeatureCollection"];
             equipment: components["schemas"]["FeatureCollection"];
             site: components["schemas"]["SiteOut"];
+        };
+        /** MapPermitOut */
+        MapPermitOut: {
+            /** Area Id */
+            area_id: number | null;
+            /** Area Name */
+            area_name: string | null;
+            /** Contractor */
+            contractor: boolean;
+            /** Grade */
+            grade: string | null;
+            /** Grade Zh */
+            grade_zh: string;
+            /** Id */
+            id: number;
+            /** Location */
+            location: string;
+            /** Number */
+            number: string;
+            /** Open Alarms */
+            open_alarms: number;
+            /**
+             * Planned End
+             * Format: date-time
+             */
+            planned_end: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /** Site Id */
+            site_id: number;
+            /** State */
+            state: string;
+            /** State En */
+            state_en: string;
+            /** State Zh */
+            state_zh: string;
+            /** Ticket Status */
+            ticket_status: string;
+            /** Type En */
+            type_en: string;
+            /** Type Zh */
+            type_zh: string;
+            /** Work Type */
+            work_type: string;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
         };
         /** Me */
         Me: {
@@ -5020,6 +5332,11 @@ export interface components {
             briefing_at: string | null;
             /** Briefing By */
             briefing_by: string | null;
+            /**
+             * Can Sign
+             * @default false
+             */
+            can_sign: boolean;
             /** Cancel Cause */
             cancel_cause: string | null;
             /** Change Cause */
@@ -5077,6 +5394,11 @@ export interface components {
              * @default []
              */
             linked: number[];
+            /**
+             * Linked Permits
+             * @default []
+             */
+            linked_permits: components["schemas"]["LinkedOut"][];
             /** Location */
             location: string;
             /**
@@ -5146,6 +5468,13 @@ export interface components {
             uid: string;
             /** Upgrade Causes */
             upgrade_causes: string[];
+            /**
+             * User Names
+             * @default {}
+             */
+            user_names: {
+                [key: string]: string;
+            };
             /** Valid Until */
             valid_until: string | null;
             /** Void Cause */
@@ -6669,6 +6998,18 @@ export interface components {
             /** Tag */
             tag: string;
         };
+        /** StatsOut */
+        StatsOut: {
+            /** Filters */
+            filters: {
+                [key: string]: string;
+            };
+            /** Group By */
+            group_by: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            totals: components["schemas"]["TotalsOut"];
+        };
         /** StatusOut */
         StatusOut: {
             /** Active Alarms */
@@ -6973,6 +7314,19 @@ export interface components {
             name: string;
             /** Token */
             token: string;
+        };
+        /** TotalsOut */
+        TotalsOut: {
+            /** Alarms */
+            alarms: number;
+            /** Alarms By Type */
+            alarms_by_type: components["schemas"]["AlarmTypeOut"][];
+            /** Contractor Permits */
+            contractor_permits: number;
+            /** Open Alarms */
+            open_alarms: number;
+            /** Permits */
+            permits: number;
         };
         /**
          * TotpCodeIn
@@ -15466,6 +15820,8 @@ export interface operations {
             query?: {
                 state?: string | null;
                 work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                grade?: string | null;
+                alarm_type?: string | null;
                 site_id?: number | null;
                 area_id?: number | null;
                 contractor_id?: number | null;
@@ -15580,6 +15936,257 @@ export interface operations {
             };
             /** @description common.conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-exchange_feed": {
+        parameters: {
+            query?: {
+                updated_since?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeOut"][];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-export_ledger": {
+        parameters: {
+            query?: {
+                sort?: string | null;
+                state?: string | null;
+                work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                site_id?: number | null;
+                area_id?: number | null;
+                contractor_id?: number | null;
+                start_from?: string | null;
+                start_to?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-map_today": {
+        parameters: {
+            query?: {
+                /** @description a past or future plant day (default: today) */
+                day?: string | null;
+                site_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DayMapOut"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-ledger_stats": {
+        parameters: {
+            query?: {
+                group_by?: "work_type" | "grade" | "area" | "contractor" | "state" | "alarm_type" | "day";
+                state?: string | null;
+                work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                site_id?: number | null;
+                area_id?: number | null;
+                contractor_id?: number | null;
+                start_from?: string | null;
+                start_to?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsOut"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16241,6 +16848,64 @@ export interface operations {
             };
         };
     };
+    "permits-permit_exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "permits-add_gas_test": {
         parameters: {
             query?: never;
@@ -16521,6 +17186,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-print_permit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "permits-signature_image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+                signature_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
