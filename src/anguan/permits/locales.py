@@ -136,6 +136,33 @@ MESSAGES |= {
         "en-US": "The permit's period has not begun ({planned_start})",
     },
     "permits.signature_image_not_found": {"zh-CN": "签名图片不存在", "en-US": "Signature image not found"},
+    "permits.user_not_active": {
+        "zh-CN": "用户不存在或已停用",
+        "en-US": "The user does not exist or is disabled",
+    },
+    "permits.area_not_found": {"zh-CN": "区域不存在", "en-US": "Area not found"},
+    "permits.signer_exists": {
+        "zh-CN": "该用户已有此签批角色",
+        "en-US": "The user already holds this signing role",
+    },
+    "permits.signer_not_found": {"zh-CN": "签批人设置不存在", "en-US": "Signer entry not found"},
+    "permits.bad_period": {"zh-CN": "结束时间须晚于开始时间", "en-US": "The end must be after the start"},
+    "permits.delegate_to_self": {"zh-CN": "不能委托给自己", "en-US": "You cannot delegate to yourself"},
+    "permits.role_not_held": {
+        "zh-CN": "您没有签批角色 {role}，无法委托",
+        "en-US": "You do not hold the signing role {role}, so you cannot delegate it",
+    },
+    "permits.delegate_lacks_role": {
+        "zh-CN": "受托人须具有签批权限，才能代签 {role}",
+        "en-US": "The delegate needs signing rights to sign {role}",
+    },
+    "permits.calendar_day_exists": {"zh-CN": "该日期已有同类标记", "en-US": "The day is already marked so"},
+    "permits.calendar_day_not_found": {"zh-CN": "日历标记不存在", "en-US": "Calendar mark not found"},
+    "permits.not_the_guardian": {
+        "zh-CN": "您不是本作业票的在岗监护人",
+        "en-US": "You are not the guardian on duty for this permit",
+    },
+    "permits.handover_to_self": {"zh-CN": "不能交接给自己", "en-US": "You cannot hand over to yourself"},
     "permits.not_found": {"zh-CN": "作业票不存在", "en-US": "Permit not found"},
     "permits.alarm_not_found": {"zh-CN": "作业报警不存在", "en-US": "Work alarm not found"},
     "permits.alarm_closed": {"zh-CN": "该报警已处置", "en-US": "The alarm is already handled"},
