@@ -283,3 +283,22 @@ async def test_detail_tells_who_signs_names_people_and_serves_the_drawn_signatur
     r = await safety.get(f"{PM}/{pid}/signatures/{sig['id']}/image")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert (await safety.get(f"{PM}/{pid}/signatures/{sig['id'] + 999}/image")).status_code == 404
+
+
+async def test_evidence_photos_ride_on_the_timeline(app: Any, world: Any) -> None:
+    from tests.permits.support import upload
+
+    callers, _, people = world
+    safety, inspector = await callers("safety"), await callers("inspector")
+    pid = (await _permit(safety, people, **SAME_DAY))["id"]
+    photo = await upload(safety, b"\x89PNG site photo", "site.png", "image/png")
+    foreign = await upload(inspector, b"\x89PNG not mine", "x.png", "image/png")
+    r = await _act(safety, pid, "submit_booking", photos=[foreign])
+    assert r.status_code == 422 and r.json()["code"] == "permits.unknown_photo"
+    body = (await _act(safety, pid, "submit_booking", photos=[photo])).json()
+    assert body["state"] == "booked" and body["timeline"][-1]["evidence"]["photos"] == [photo]
+    r = await safety.get(f"{PM}/{pid}/photos/{photo}")
+    assert r.status_code == 200 and r.content == b"\x89PNG site photo"
+    assert (await safety.get(f"{PM}/{pid}/photos/{foreign}")).status_code == 404  # not linked to the permit
+    reference = (await safety.get(f"{PM}/reference")).json()
+    assert "中毒和窒息" in reference["risk_templates"]["confined_space"]

@@ -147,3 +147,50 @@ async def test_the_demo_hot_work_is_watched_by_the_leak_detectors(app: Any) -> N
         assert any(p["work_type"] == "confined_space" for p in booked)
     finally:
         await callers.aclose()
+
+
+async def test_a_step_waiting_past_its_time_limit_is_pushed_again(
+    app: Any, world: Any, frozen_clock: Any
+) -> None:
+    from anguan.identity.models import User
+    from anguan.notify.models import InboxItem, Message
+
+    callers, _, people = world
+    safety = await callers("safety")
+    pid = int((await _permit(safety, people, **SAME_DAY))["id"])
+    for action in ("submit_booking", "approve_booking"):
+        await _act(safety, pid, action)
+    await _prepare(safety, pid, people)
+    await _act(safety, pid, "apply")
+    await safety.post(
+        f"{PM}/{pid}/gas-tests",
+        json={
+            "sampled_at": (utcnow() - timedelta(minutes=1)).isoformat(),
+            "point": "作业点",
+            "readings": [{"kind": "combustible", "name": "甲醇", "value": 0.1}],
+        },
+    )
+    assert (await _act(safety, pid, "submit_for_signing")).status_code == 200
+    submitted = utcnow()
+
+    async def reminders() -> list[set[int]]:
+        async with app.state.database.transaction(write=False) as s:
+            msgs = (
+                await s.scalars(
+                    select(Message).where(Message.dedupe_key == f"permits.step_overdue:{pid}:work_leader")
+                )
+            ).all()
+            return [
+                set((await s.scalars(select(InboxItem.user_id).where(InboxItem.message_id == m.id))).all())
+                for m in msgs
+            ]
+
+    async with app.state.database.transaction() as s:
+        await tasks.check_timers(s, None, submitted + timedelta(minutes=60))  # exactly the limit: in time
+    assert await reminders() == []
+    for _ in range(2):  # once only
+        async with app.state.database.transaction() as s:
+            await tasks.check_timers(s, None, submitted + timedelta(minutes=60, seconds=1))
+    async with app.state.database.transaction(write=False) as s:
+        leader = (await s.scalars(select(User.id).where(User.username == "leader"))).one()
+    assert await reminders() == [{leader}]  # the work leader, 刘强, signs the first step

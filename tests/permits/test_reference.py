@@ -190,3 +190,8 @@ def test_checklists_have_the_printed_row_counts_and_end_with_other_measures() ->
 
 def test_version() -> None:
     assert ref.VERSION == "gb30871-2022+aq3064.2-2025/v1"
+
+
+def test_every_work_type_has_a_risk_template() -> None:
+    assert set(ref.RISK_TEMPLATES_V1) == set(ref.WORK_TYPES)
+    assert all(len(v) == len(set(v)) >= 3 for v in ref.RISK_TEMPLATES_V1.values())

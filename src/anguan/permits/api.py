@@ -32,6 +32,7 @@ from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, Signatu
 from anguan.permits.reference import (
     ALARMS,
     HEIGHT_FACTORS,
+    RISK_TEMPLATES_V1,
     ROLES,
     TICKET_STATUS,
     UPGRADE_CAUSES,
@@ -99,6 +100,7 @@ class Reference(BaseModel):
     height_factors: list[Option]
     upgrade_causes: list[Option]
     states: list[str]
+    risk_templates: dict[str, list[str]]  # the starting hazard list per work type (AQ §5.4.1)
 
 
 @router.get("/reference", response_model=Reference, responses=READ_ERRORS)
@@ -118,6 +120,7 @@ async def reference(_: Actor = Depends(require(P.PERMITS_READ))) -> Reference:
         height_factors=[Option(code=c, zh=zh, en=en) for c, (zh, en) in HEIGHT_FACTORS.items()],
         upgrade_causes=[Option(code=c, zh=zh, en=en) for c, (zh, en) in UPGRADE_CAUSES.items()],
         states=[s.value for s in State],
+        risk_templates={k: list(v) for k, v in RISK_TEMPLATES_V1.items()},
     )
 
 
@@ -661,6 +664,11 @@ class ActionIn(RequestModel):
     y: Coord | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    photos: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list,
+        max_length=9,
+        description="evidence photos (POST /v1/files), kept on the timeline",
+    )
 
 
 ActionName = Literal[
@@ -705,6 +713,7 @@ async def act(
         opinion=body.opinion,
         image_id=body.image_id,
         position=Position(x=body.x, y=body.y, lat=body.lat, lon=body.lon),
+        photos=list(dict.fromkeys(body.photos)),
     )
     try:
         await flow.act(
@@ -799,6 +808,32 @@ async def signature_image(
         media_type="image/png" if stored.content_type == "image/png" else "application/octet-stream",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
     )
+
+
+@router.get("/{permit_id}/photos/{file_id}", responses={200: {"content": {"image/*": {}}}, **READ_ERRORS})
+async def evidence_photo(
+    permit_id: Id,
+    file_id: Id,
+    request: Request,
+    actor: Actor = Depends(require(P.PERMITS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """An evidence photo taken with a step of the permit, for whoever may read the permit."""
+    permit = await service.get_permit(session, actor, permit_id)
+    entries = (
+        await session.scalars(
+            select(TimelineEntry.evidence).where(
+                TimelineEntry.entity_type == "permit", TimelineEntry.entity_id == str(permit.id)
+            )
+        )
+    ).all()
+    linked = {i for e in entries for i in (e or {}).get("photos", [])}
+    stored = await session.get(StoredFile, file_id) if file_id in linked else None
+    store: LocalFileStore = request.app.state.files
+    if stored is None or not store.exists(stored.key):
+        raise NotFound("permits.photo_not_found", id=file_id)
+    kind = stored.content_type if stored.content_type.startswith("image/") else "application/octet-stream"
+    return Response(store.get(stored.key), media_type=kind, headers={"X-Content-Type-Options": "nosniff"})
 
 
 # ------------------------------------------------------------------------------ alarms

@@ -72,6 +72,7 @@ class Step:
     opinion: str | None = None
     image_id: int | None = None
     position: Position = field(default_factory=Position)
+    photos: list[int] = field(default_factory=list)  # evidence photos (the caller's uploads)
 
 
 # Who may ask for each action (the guard then decides whether it may happen now).
@@ -329,6 +330,20 @@ async def act(
     bus: EventBus | None = None,
 ) -> Permit:
     """Run one action through the transition table and its guard."""
+    if step.photos:
+        owned = set(
+            (
+                await session.scalars(
+                    select(StoredFile.id).where(
+                        StoredFile.id.in_(step.photos), StoredFile.created_by == actor.user_id
+                    )
+                )
+            ).all()
+        )
+        if set(step.photos) - owned:
+            raise Unprocessable(
+                "permits.unknown_photo", ids=",".join(map(str, sorted(set(step.photos) - owned)))
+            )
     needed = PERMISSION[action]
     if action is Action.SUSPEND or (needed and actor.permissions.isdisjoint(needed)):
         raise Forbidden("common.forbidden", permission=" | ".join(needed) or "system")
@@ -374,7 +389,11 @@ async def _move(
         from_state=before.value,
         to_state=to.value,
         location=None if pos.empty else {"x": pos.x, "y": pos.y, "lat": pos.lat, "lon": pos.lon},
-        evidence={**evidence, **({"reason": step.reason} if step.reason else {})},
+        evidence={
+            **evidence,
+            **({"reason": step.reason} if step.reason else {}),
+            **({"photos": step.photos} if step.photos else {}),
+        },
     )
     await record(
         session,

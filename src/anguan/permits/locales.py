@@ -163,6 +163,11 @@ MESSAGES |= {
         "en-US": "You are not the guardian on duty for this permit",
     },
     "permits.handover_to_self": {"zh-CN": "不能交接给自己", "en-US": "You cannot hand over to yourself"},
+    "permits.unknown_photo": {
+        "zh-CN": "照片不存在或不是您上传的：{ids}",
+        "en-US": "Unknown photos, or not your uploads: {ids}",
+    },
+    "permits.photo_not_found": {"zh-CN": "照片不存在", "en-US": "Photo not found"},
     "permits.not_found": {"zh-CN": "作业票不存在", "en-US": "Permit not found"},
     "permits.alarm_not_found": {"zh-CN": "作业报警不存在", "en-US": "Work alarm not found"},
     "permits.alarm_closed": {"zh-CN": "该报警已处置", "en-US": "The alarm is already handled"},

@@ -687,3 +687,19 @@ PERMIT_RETENTION_DAYS = 365  # GB 30871-2022 B.3; AQ 3064.2-2025 §4.2: ≥ 1 ye
 VIDEO_RETENTION_DAYS = 30  # AQ 3064.2-2025 §4.2: ≥ 30 days (GB 30871-2022: ≥ 1 month)
 
 # The 附录A safety-measure checklists are reference data too, kept in checklists.py (same VERSION).
+
+# ------------------------------------------------------------------ risk-analysis templates
+
+# [D] AQ 3064.2-2025 §5.4.1 asks for built-in risk-analysis templates. These are the usual hazards of
+# each work type in the accident categories of GB 6441-1986, offered as the starting list of the
+# 危险有害因素辨识 that the applicant edits for the job, the equipment and the area.
+RISK_TEMPLATES_V1: dict[str, tuple[str, ...]] = {
+    HOT_WORK: ("火灾", "爆炸", "灼烫", "触电", "中毒和窒息", "高处坠落", "物体打击"),
+    CONFINED_SPACE: ("中毒和窒息", "火灾", "爆炸", "淹溺", "触电", "机械伤害", "灼烫", "物体打击"),
+    BLINDING: ("中毒和窒息", "灼烫", "火灾", "爆炸", "高处坠落", "物体打击"),
+    WORK_AT_HEIGHT: ("高处坠落", "物体打击", "触电", "坍塌"),
+    LIFTING: ("起重伤害", "物体打击", "触电", "坍塌", "高处坠落"),
+    TEMPORARY_ELECTRICITY: ("触电", "火灾", "爆炸"),
+    EXCAVATION: ("坍塌", "触电", "中毒和窒息", "物体打击", "火灾", "爆炸", "机械伤害"),
+    ROAD_BREAKING: ("车辆伤害", "物体打击", "坍塌"),
+}

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anguan.basics.models import Person
 from anguan.core.events import EventBus
+from anguan.core.timeline import TimelineEntry
+from anguan.notify import service as notify
+from anguan.notify.schemas import NotificationIn
 from anguan.permits import alarms, flow, rules
-from anguan.permits.models import GasTest, Permit
+from anguan.permits.models import GasTest, Permit, PermitPerson, Signature, Signer
 from anguan.permits.reference import CONFINED_SPACE
 from anguan.permits.workflow import State
 
@@ -61,7 +65,88 @@ async def check_timers(session: AsyncSession, bus: EventBus | None, now: datetim
                 codes.append("0/04")
         if codes:
             opened += len(await alarms.raise_alarms(session, bus, permit, codes, now, {"by": "timer"}))
+    await remind_pending_steps(session, bus, now)
     return opened
+
+
+PHASE_OF_STATE = {State.SIGNING: "signing", State.ISSUED: "start", State.ACCEPTANCE_PENDING: "acceptance"}
+
+
+async def remind_pending_steps(session: AsyncSession, bus: EventBus | None, now: datetime) -> int:
+    """AQ 3064.2-2025 §5.2, §5.5.1: a step waiting longer than its time limit is pushed again to whoever
+    may sign it (once per step); returns how many reminders were sent."""
+    waiting = (
+        await session.scalars(
+            select(Permit).where(Permit.state.in_(list(PHASE_OF_STATE))).order_by(Permit.id)
+        )
+    ).all()
+    sent = 0
+    for permit in waiting:
+        signed = (
+            await session.execute(
+                select(Signature.step, Signature.signed_at).where(Signature.permit_id == permit.id)
+            )
+        ).all()
+        step = rules.next_step(rules.approval_steps(permit.work_type, permit.grade), [s for s, _ in signed])
+        if step is None or step.time_limit is None or step.phase != PHASE_OF_STATE[State(permit.state)]:
+            continue
+        since = await session.scalar(
+            select(func.max(TimelineEntry.ts)).where(
+                TimelineEntry.entity_type == "permit", TimelineEntry.entity_id == str(permit.id)
+            )
+        )
+        if since is None or now - since <= step.time_limit:
+            continue
+        users = await _signers_of(session, permit, step.role)
+        result = await notify.send(
+            session,
+            users,
+            NotificationIn(
+                category="permits.step_overdue",
+                severity="medium",
+                title_zh=f"待签批超时：{permit.number} {step.zh}",
+                title_en=f"Signature overdue: {permit.number} {step.en}",
+                body_zh=f"{permit.location}，已等待超过 {int(step.time_limit.total_seconds() // 60)} 分钟",
+                body_en=f"{permit.location}: waiting for more than {int(step.time_limit.total_seconds() // 60)} min",
+                link=f"/permits/{permit.id}",
+                site_id=permit.site_id,
+                area_id=permit.area_id,
+                source_type="pm_permit",
+                source_id=str(permit.id),
+                dedupe_key=f"permits.step_overdue:{permit.id}:{step.code}",
+            ),
+            bus=bus,
+        )
+        sent += int(result.message_id is not None and not result.duplicate)
+    return sent
+
+
+async def _signers_of(session: AsyncSession, permit: Permit, role: str) -> list[int]:
+    if role in ("work_leader", "commander"):
+        people = (
+            [permit.leader_id]
+            if role == "work_leader"
+            else [
+                p.person_id
+                for p in (
+                    await session.scalars(select(PermitPerson).where(PermitPerson.permit_id == permit.id))
+                ).all()
+                if p.role == "commander"
+            ]
+        )
+        return sorted(
+            {
+                u
+                for u in (await session.scalars(select(Person.user_id).where(Person.id.in_(people)))).all()
+                if u
+            }
+        )
+    rows = await session.scalars(
+        select(Signer.user_id).where(
+            Signer.role == role, (Signer.area_id.is_(None)) | (Signer.area_id == permit.area_id)
+        )
+    )
+    return sorted(set(rows.all()))
 
 
 async def on_gas_alarm(

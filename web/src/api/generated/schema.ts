@@ -2826,6 +2826,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits/{permit_id}/photos/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Evidence Photo
+         * @description An evidence photo taken with a step of the permit, for whoever may read the permit.
+         */
+        get: operations["permits-evidence_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits/{permit_id}/print.pdf": {
         parameters: {
             query?: never;
@@ -3336,6 +3356,11 @@ export interface components {
             lon?: number | null;
             /** Opinion */
             opinion?: string | null;
+            /**
+             * Photos
+             * @description evidence photos (POST /v1/files), kept on the timeline
+             */
+            photos?: number[];
             /** Reason */
             reason?: string | null;
             /** X */
@@ -6421,6 +6446,10 @@ export interface components {
             grades: components["schemas"]["GradeOption"][];
             /** Height Factors */
             height_factors: components["schemas"]["Option"][];
+            /** Risk Templates */
+            risk_templates: {
+                [key: string]: string[];
+            };
             /** Roles */
             roles: components["schemas"]["Option"][];
             /** States */
@@ -18107,6 +18136,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-evidence_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "image/*": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
