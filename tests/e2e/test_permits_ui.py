@@ -352,6 +352,13 @@ def test_hot_work_permit_whole_life(page, server):
         if signed == 1:
             first = page.locator(".section-signatures .step[data-step='work_leader']")
             assert "现场签批" in first.inner_text() and "SHA-256" in first.inner_text()
+            # the signer by display name, and the drawn signature from the permit's image route
+            assert "合成车间班长 刘强" in first.locator(".signer").inner_text()
+            drawn = first.locator(".drawn img")
+            drawn.wait_for()
+            page.wait_for_function(
+                "(img) => img.complete && img.naturalWidth > 0", arg=drawn.element_handle()
+            )
     state_is(page, "issued")
     assert "已签发" in page.locator(".permit-head .ticket-status").inner_text()
     page.locator(".section-signatures").scroll_into_view_if_needed()

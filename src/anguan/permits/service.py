@@ -24,6 +24,7 @@ from anguan.basics.models import Contractor, Person
 from anguan.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from anguan.core.time import as_utc
 from anguan.core.timeline import AuditActor, add_timeline, record
+from anguan.identity.models import User
 from anguan.identity.schemas import Actor
 from anguan.monitoring.models import Point
 from anguan.permits import rules
@@ -421,7 +422,8 @@ async def confirm_measures(
         m.involved, m.confirmed_by, m.confirmed_at = involved, actor.username, now
     if other is not None and rows:
         last = rows[max(rows)]
-        last.text = f"其他安全措施：{other}    编制人：{actor.username}"
+        author = await session.scalar(select(User.display_name).where(User.id == actor.user_id))
+        last.text = f"其他安全措施：{other}    编制人：{author or actor.username}"
     return sorted(rows.values(), key=lambda m: m.seq)
 
 

@@ -1,7 +1,7 @@
 // Special-work permit endpoints (/api/v1/permits): reference data, the ledger, a permit and its content
 // (people, links, analysis, measures, briefing), gas analyses, life-cycle actions with on-site
 // signatures, the confined-space register and work alarms. Contractors come from the basics register.
-import { http } from '@/api/http'
+import { API_BASE, http } from '@/api/http'
 import type { components } from '@/api/generated/schema'
 import type {
   ActionBody,
@@ -52,6 +52,8 @@ export const permitsApi = {
   contractors: (q = '') => http.get<RowPage>('/basics/r/contractors', { q: q || undefined, page_size: 50 }),
   /** Active people of the basics register matching `q`. */
   people: (q = '') => http.get<RowPage>('/basics/r/people', { q: q || undefined, page_size: 20, filter: 'status:active' }),
+  /** The drawn signature (PNG) of a signed step, for readers of the permit (same origin, the session cookie). */
+  signatureImageUrl: (id: number, signatureId: number) => `${API_BASE}${BASE}/${id}/signatures/${signatureId}/image`,
   /** A drawn signature (PNG) to the file store; its id goes with the signing action. */
   uploadSignature: (blob: Blob) => {
     const form = new FormData()

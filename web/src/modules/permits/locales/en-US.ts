@@ -218,6 +218,7 @@ const enUS: PermitsMessages = {
       pending: 'Not signed',
       onSite: 'On site',
       offSite: 'Not on site',
+      drawn: 'Signature drawn by {name}',
       phase: {
         signing: 'Before issue',
         start: 'Before work',

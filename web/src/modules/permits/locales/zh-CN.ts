@@ -219,6 +219,7 @@ const zhCN = {
       pending: '未签',
       onSite: '现场签批',
       offSite: '不在现场',
+      drawn: '{name}的手写签名',
       phase: {
         signing: '签发前',
         start: '作业前',
