@@ -84,9 +84,17 @@ def state_is(page, state: str) -> None:
     page.locator(f".permit-head[data-state='{state}']").wait_for()
 
 
+# steps taken on site open a dialog (reason, evidence photos) that confirms them
+CONFIRMED_ACTIONS = {"start", "resume", "finish"}
+
+
 def act(page, action: str) -> None:
-    """Click an action of the action bar."""
+    """Click an action of the action bar (and confirm the on-site steps' dialog)."""
     page.locator(f".action-bar .act-{action}").click()
+    if action in CONFIRMED_ACTIONS:
+        dialog = page.locator(".action-dialog")
+        dialog.locator(".action-confirm").click()
+        dialog.wait_for(state="hidden")
 
 
 def act_with_reason(page, action: str, reason: str) -> None:

@@ -1,15 +1,23 @@
 // Special-work permit endpoints (/api/v1/permits): reference data, the ledger, a permit and its content
 // (people, links, analysis, measures, briefing), gas analyses, life-cycle actions with on-site
 // signatures, the confined-space register and work alarms. Contractors come from the basics register.
-import { API_BASE, http } from '@/api/http'
+import { API_BASE, http, type Query } from '@/api/http'
 import type { components } from '@/api/generated/schema'
 import type {
   ActionBody,
   ActionName,
   ActionResult,
   AnalysisBody,
+  CalendarBody,
+  CalendarDay,
+  DayMap,
+  Delegation,
+  DelegationBody,
   EntryBody,
+  Exchange,
   GasTestBody,
+  GuardianPosition,
+  HandOverBody,
   HandleBody,
   MeasuresBody,
   PeopleBody,
@@ -18,15 +26,33 @@ import type {
   PermitPage,
   PermitQuery,
   Reference,
+  ReportedPosition,
+  Signer,
+  SignerBody,
+  Stats,
+  StatsQuery,
   WorkAlarm,
 } from './types'
 
 type FileInfo = components['schemas']['FileOut']
 type RowPage = components['schemas']['Page_RowOut_']
+type UserPage = components['schemas']['Page_UserOut_']
 
 const BASE = '/permits'
+const LEDGER = '/permits-ledger'
+const CONFIG = '/permits-config'
 /** Errors the page renders itself (inline or in the blocked panel): no toast. */
 const SILENT = { silent: true }
+
+/** `?a=1&b=2` of the non-empty values (same-origin download links carry the session cookie). */
+function search(query: Query): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.append(key, String(value))
+  }
+  const qs = params.toString()
+  return qs ? `?${qs}` : ''
+}
 
 export const permitsApi = {
   reference: () => http.get<Reference>(`${BASE}/reference`),
@@ -54,12 +80,50 @@ export const permitsApi = {
   people: (q = '') => http.get<RowPage>('/basics/r/people', { q: q || undefined, page_size: 20, filter: 'status:active' }),
   /** The drawn signature (PNG) of a signed step, for readers of the permit (same origin, the session cookie). */
   signatureImageUrl: (id: number, signatureId: number) => `${API_BASE}${BASE}/${id}/signatures/${signatureId}/image`,
+  /** An evidence photo of a step, for readers of the permit. */
+  photoUrl: (id: number, fileId: number) => `${API_BASE}${BASE}/${id}/photos/${fileId}`,
+  /** An evidence photo to the file store; its id goes with the action (`photos`). */
+  uploadPhoto: (file: File) => {
+    const form = new FormData()
+    form.append('file', file)
+    return http.post<FileInfo>('/files', form, SILENT)
+  },
+  /** The printable permit (GB 30871-2022 附录A layout, A4 PDF). */
+  printUrl: (id: number) => `${API_BASE}${BASE}/${id}/print.pdf`,
+  /** The AQ 3064.2-2025 表A.1 record with its 表A.3 alarms and the required fields still empty. */
+  exchange: (id: number) => http.get<Exchange>(`${BASE}/${id}/exchange`),
+  /** The guardian's phone reports its position (away from the work: suspended, alarm 3/31). */
+  guardianPosition: (id: number, body: ReportedPosition) => http.post<GuardianPosition>(`${BASE}/${id}/guardian-position`, body, SILENT),
+  /** 监护人交接: the caller (an active guardian) hands the permit to another person. */
+  guardianHandover: (id: number, body: HandOverBody) => http.post(`${BASE}/${id}/guardian-handover`, body, SILENT),
   /** A drawn signature (PNG) to the file store; its id goes with the signing action. */
   uploadSignature: (blob: Blob) => {
     const form = new FormData()
     form.append('file', new File([blob], 'signature.png', { type: 'image/png' }))
     return http.post<FileInfo>('/files', form, SILENT)
   },
+}
+
+/** The ledger: statistics with drill-down, the export and the map of a day (permits/ledger_api.py). */
+export const ledgerApi = {
+  stats: (query: StatsQuery) => http.get<Stats>(`${LEDGER}/stats`, { ...query }),
+  /** The ledger filtered like GET /permits, as a workbook. */
+  exportUrl: (query: Query) => `${API_BASE}${LEDGER}/export.xlsx${search(query)}`,
+  mapToday: (siteId?: number) => http.get<DayMap>(`${LEDGER}/map/today`, { site_id: siteId }),
+}
+
+/** Signing roles, delegations and the plant calendar (permits/config_api.py). */
+export const configApi = {
+  signers: () => http.get<Signer[]>(`${CONFIG}/signers`),
+  addSigner: (body: SignerBody) => http.post<Signer>(`${CONFIG}/signers`, body, SILENT),
+  removeSigner: (id: number) => http.delete(`${CONFIG}/signers/${id}`),
+  delegations: () => http.get<Delegation[]>(`${CONFIG}/delegations`),
+  delegate: (body: DelegationBody) => http.post<Delegation>(`${CONFIG}/delegations`, body, SILENT),
+  calendar: (year: number) => http.get<CalendarDay[]>(`${CONFIG}/calendar`, { year }),
+  addDay: (body: CalendarBody) => http.post<CalendarDay>(`${CONFIG}/calendar`, body, SILENT),
+  removeDay: (id: number) => http.delete(`${CONFIG}/calendar/${id}`),
+  /** Users (identity.user.read only): the pickers fall back to the signers' logins or a typed id. */
+  users: (q = '') => http.get<UserPage>('/users', { q: q || undefined, page_size: 50 }),
 }
 
 type EligibilityOut = components['schemas']['EligibilityOut']

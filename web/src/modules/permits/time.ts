@@ -38,3 +38,35 @@ export function plantLocal(daysAhead = 0, hour?: number, minute = 0): string {
 export function minutesSince(value: string, now: number): number {
   return Math.floor((now - dayjs(value).valueOf()) / 60000)
 }
+
+/** An ISO timestamp as its plant day "YYYY-MM-DD" ('' for none or an invalid one). */
+export function plantDay(value: string | null | undefined): string {
+  return plantTime(value, 'YYYY-MM-DD')
+}
+
+/** The plant midnight starting a day "YYYY-MM-DD", as ISO with the plant offset. */
+export function dayStartIso(day: string): string {
+  return `${day}T00:00:00${OFFSET}`
+}
+
+/** The plant midnight after a day "YYYY-MM-DD" (the exclusive end of a range that includes the day). */
+export function dayEndIso(day: string): string {
+  return `${dayjs(day).add(1, 'day').format('YYYY-MM-DD')}T00:00:00${OFFSET}`
+}
+
+/** The last plant day of a range given by its exclusive end (an ISO timestamp). */
+export function lastDayBefore(endIso: string): string {
+  const d = dayjs(endIso)
+  return d.isValid() ? d.subtract(1, 'millisecond').utcOffset(PLANT_OFFSET_MIN).format('YYYY-MM-DD') : ''
+}
+
+/** This plant month as [first day, last day] ("YYYY-MM-DD"). */
+export function plantMonth(monthsAgo = 0): [string, string] {
+  const d = dayjs().utcOffset(PLANT_OFFSET_MIN).subtract(monthsAgo, 'month')
+  return [d.startOf('month').format('YYYY-MM-DD'), d.endOf('month').format('YYYY-MM-DD')]
+}
+
+/** Today's plant date "YYYY-MM-DD". */
+export function plantToday(): string {
+  return dayjs().utcOffset(PLANT_OFFSET_MIN).format('YYYY-MM-DD')
+}

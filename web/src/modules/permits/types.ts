@@ -45,6 +45,26 @@ export type ActionBody = JsonBody<'/api/v1/permits/{permit_id}/actions/{action}'
 export type ActionResult = JsonOk<'/api/v1/permits/{permit_id}/actions/{action}', 'post'>
 export type ActionName = paths['/api/v1/permits/{permit_id}/actions/{action}']['post']['parameters']['path']['action']
 
+// ledger (permits/ledger_api.py) and configuration (permits/config_api.py)
+export type Exchange = Schemas['ExchangeOut']
+export type StatsQuery = QueryOf<'/api/v1/permits-ledger/stats'>
+export type GroupBy = NonNullable<StatsQuery['group_by']>
+export type Stats = Schemas['StatsOut']
+export type StatsGroup = Schemas['GroupOut']
+export type DayMap = Schemas['DayMapOut']
+export type MapPermit = Schemas['MapPermitOut']
+export type MapQuery = QueryOf<'/api/v1/permits-ledger/map/today'>
+export type Signer = Schemas['SignerOut']
+export type SignerBody = Schemas['SignerIn']
+export type SignerRole = SignerBody['role']
+export type Delegation = Schemas['DelegationOut']
+export type DelegationBody = Schemas['DelegationIn']
+export type CalendarDay = Schemas['CalendarOut']
+export type CalendarBody = Schemas['CalendarIn']
+export type CalendarKind = CalendarBody['kind']
+export type GuardianPosition = Schemas['GuardianPositionOut']
+export type HandOverBody = Schemas['HandOverIn']
+
 /** Workflow states (permits/workflow.py State), in life-cycle order. */
 export const STATES = [
   'draft',
@@ -89,6 +109,8 @@ export const REASON_ACTIONS: readonly string[] = [
   'void',
   'close_for_reissue',
 ]
+/** Steps taken on site: a dialog confirms them and takes evidence photos (ActionIn.photos). */
+export const EVIDENCE_ACTIONS: readonly string[] = ['start', 'pause', 'resume', 'finish']
 /** Actions signed on site with a drawn signature and the position (guards may_sign_on_site, acceptance_signed). */
 export const SIGNED_ACTIONS: readonly string[] = ['sign', 'accept']
 
@@ -153,4 +175,37 @@ export interface ReportedPosition {
   y?: number | null
   lat?: number | null
   lon?: number | null
+}
+
+/** The groupings of the ledger statistics (stats.GROUP_BYS). */
+export const GROUP_BYS: GroupBy[] = ['work_type', 'grade', 'area', 'contractor', 'state', 'alarm_type', 'day']
+
+/** Step roles a user can be given (config_api.RoleCode): the work leader and the commander come from the permit itself. */
+export const SIGNER_ROLES: SignerRole[] = [
+  'unit',
+  'power_user',
+  'safety_dept',
+  'plant_leader',
+  'professional_dept',
+  'plant_director',
+  'power_supplier',
+  'countersign',
+  'shift_leader',
+  'acceptor',
+]
+
+/** Marks of the plant calendar (CalendarIn.kind): 节假日, 调休上班, 特殊时段 (重大活动). */
+export const CALENDAR_KINDS: CalendarKind[] = ['holiday', 'workday', 'special']
+
+/** Live states: the guardian is on post (监护) while the permit is in one of them. */
+export const GUARDED_STATES: readonly string[] = ['issued', 'in_progress', 'paused']
+
+/** Filters of GET /permits the ledger reads from its address (the statistics drill down with them). */
+export const LEDGER_QUERY_KEYS = ['state', 'work_type', 'grade', 'alarm_type', 'area_id', 'contractor_id', 'start_from', 'start_to', 'q'] as const
+
+/** A login as the pickers show it. */
+export interface UserOption {
+  id: number
+  username: string
+  display_name: string
 }

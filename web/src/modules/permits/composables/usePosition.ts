@@ -1,7 +1,7 @@
 // Where the signer stands, for the on-site rules (GB 30871-2022 §4.11; AQ 3064.2-2025 §5.5.2): the
 // phone's fix (WGS-84 lat/lon) when the browser gives one, else plant x/y typed in. Tests inject a
 // position with `?pos=x,y` in the page address or `window.__anguanPosition = {x, y}` (or {lat, lon}).
-import { reactive } from 'vue'
+import { reactive, watch } from 'vue'
 import type { ReportedPosition } from '../types'
 
 declare global {
@@ -91,5 +91,21 @@ export function usePosition() {
     return (r.x != null && r.y != null) || (r.lat != null && r.lon != null)
   }
 
-  return { position, reset, locate, manual, reported, known }
+  /** Locate now and wait for the answer: the position to report, or null when none is known. */
+  function fix(): Promise<ReportedPosition | null> {
+    locate()
+    if (position.state !== 'locating') return Promise.resolve(known() ? reported() : null)
+    return new Promise((resolve) => {
+      const stop = watch(
+        () => position.state,
+        (state) => {
+          if (state === 'locating') return
+          stop()
+          resolve(known() ? reported() : null)
+        },
+      )
+    })
+  }
+
+  return { position, reset, locate, manual, reported, known, fix }
 }

@@ -71,6 +71,11 @@ export function useReference() {
 
   const heightFactors = computed(() => reference.value?.height_factors ?? [])
 
+  /** The starting hazard list of a work type (AQ 3064.2-2025 §5.4.1 risk-analysis template). */
+  function riskTemplate(workType: string): string[] {
+    return reference.value?.risk_templates?.[workType] ?? []
+  }
+
   function optionLabel(o: RefOption): string {
     return label(o, o.code)
   }
@@ -89,5 +94,6 @@ export function useReference() {
     ticketStatusLabel,
     causeLabel,
     optionLabel,
+    riskTemplate,
   }
 }

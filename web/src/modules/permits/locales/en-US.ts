@@ -1,11 +1,16 @@
+import ledgerEn from './ledger.en-US'
 import type { PermitsMessages } from './zh-CN'
 
 const enUS: PermitsMessages = {
   permits: {
+    ...ledgerEn,
     menu: {
       group: 'Special work',
       ledger: 'Permit ledger',
+      stats: 'Permit statistics',
+      map: "Today's work map",
       alarms: 'Work alarms',
+      config: 'Special work settings',
       detail: 'Permit',
     },
     state: {
@@ -43,6 +48,7 @@ const enUS: PermitsMessages = {
       cancel: 'Cancel',
       void: 'Void',
       close_for_reissue: 'Close and re-issue',
+      guardian_handover: 'Guardian hand-over',
     },
     actionDone: 'Done: {action}',
     reissued: 'Closed; a new permit was created',
@@ -104,6 +110,10 @@ const enUS: PermitsMessages = {
       create: 'New permit',
       none: 'No permits',
       alarms: 'Alarms',
+      drill: 'Drill-down:',
+      alarmType: 'Alarm type',
+      inexact: 'The ledger cannot filter this group exactly: every permit matching the other filters is shown',
+      exportWider: 'Export ledger (xlsx; the export ignores the grade and the alarm type)',
     },
     form: {
       title: 'New permit',
@@ -123,6 +133,8 @@ const enUS: PermitsMessages = {
       back: 'Back to the ledger',
       ticketStatus: 'Ticket status',
       upgrade: 'Must be upgraded to {grade}',
+      print: 'Print permit (PDF)',
+      exchange: 'Exchange record',
     },
     validity: {
       none: 'No maximum set',
@@ -149,6 +161,8 @@ const enUS: PermitsMessages = {
       risksHint: 'Pick or type',
       jha: 'Job hazard analysis',
       none: 'not given',
+      template: 'Usual hazards of {type}:',
+      addAll: 'Add all',
       common: 'Fire;Explosion;Poisoning and asphyxia;Burns;Electric shock;Fall from height;Struck by objects;Machinery;Lifting;Collapse;Drowning;Vehicles',
     },
     measures: {

@@ -1,12 +1,18 @@
 // Special-work permit strings (source language). 特殊作业 = special work (GB 30871-2022), 作业票 =
 // permit, 签批 = signing, 监护人 = guardian, 安全交底 = safety briefing, 作业报警 = work alarm
-// (AQ 3064.2-2025 表A.4), 台账 = ledger.
+// (AQ 3064.2-2025 表A.4), 台账 = ledger. The ledger pages and the configuration: ledger.zh-CN.ts.
+import ledgerZh from './ledger.zh-CN'
+
 const zhCN = {
   permits: {
+    ...ledgerZh,
     menu: {
       group: '特殊作业',
       ledger: '作业票台账',
+      stats: '作业票统计',
+      map: '今日作业地图',
       alarms: '作业报警',
+      config: '特殊作业配置',
       detail: '作业票详情',
     },
     state: {
@@ -44,6 +50,7 @@ const zhCN = {
       cancel: '取消作业',
       void: '作废',
       close_for_reissue: '关闭并重新办理',
+      guardian_handover: '监护人交接',
     },
     actionDone: '已{action}',
     reissued: '已关闭，并生成新的作业票',
@@ -105,6 +112,10 @@ const zhCN = {
       create: '新建作业票',
       none: '没有作业票',
       alarms: '报警',
+      drill: '统计下钻：',
+      alarmType: '报警类型',
+      inexact: '台账无法精确筛选该分组，显示其余条件下的全部作业票',
+      exportWider: '导出台账 xlsx（导出不按级别和报警类型筛选）',
     },
     form: {
       title: '新建作业票',
@@ -124,6 +135,8 @@ const zhCN = {
       back: '返回台账',
       ticketStatus: '票证状态',
       upgrade: '应升级为 {grade}',
+      print: '打印作业票 PDF',
+      exchange: '交换数据',
     },
     validity: {
       none: '无规定上限',
@@ -150,6 +163,8 @@ const zhCN = {
       risksHint: '选择或输入',
       jha: '作业危害分析',
       none: '未填写',
+      template: '{type}常见风险：',
+      addAll: '全部添加',
       common: '火灾;爆炸;中毒窒息;灼烫;触电;高处坠落;物体打击;机械伤害;起重伤害;坍塌;淹溺;车辆伤害',
     },
     measures: {
