@@ -260,6 +260,13 @@ async def test_secadmin_assigns_roles_and_scopes(plant: Plant):
     r = await sec.put(f"/api/v1/users/{user['id']}/scopes", json={"scopes": [{"kind": "all"}]})
     assert r.status_code == 200, r.text
     assert r.json()["scopes"] == [{"kind": "all", "ref_id": None}]
+    # A new list that keeps an existing grant (it used to insert before deleting: a 500).
+    site = (await sec.get("/api/v1/plant/sites")).json()[0]["id"]
+    both = [{"kind": "all"}, {"kind": "site", "ref_id": site}]
+    r = await sec.put(f"/api/v1/users/{user['id']}/scopes", json={"scopes": both})
+    assert r.status_code == 200, r.text
+    r = await sec.put(f"/api/v1/users/{user['id']}/scopes", json={"scopes": both[1:]})
+    assert r.status_code == 200 and r.json()["scopes"] == [{"kind": "site", "ref_id": site}], r.text
 
 
 @pytest.mark.parametrize("who", ["admin", "secadmin"])

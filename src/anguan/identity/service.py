@@ -659,7 +659,12 @@ async def set_scopes(session: AsyncSession, actor: Actor, user_id: int, scopes: 
                 raise Unprocessable("identity.unknown_scope_target", kind=s.kind, id=s.ref_id)
     before = [f"{s.kind}:{s.ref_id}" for s in user.scopes]
     unique = list(dict.fromkeys(scopes))
-    user.scopes = [DataScope(user_id=user.id, kind=s.kind, ref_id=s.ref_id) for s in unique]
+    # Keep the rows that stay (replacing them would insert before deleting and hit the unique key).
+    kept = {(d.kind, d.ref_id): d for d in user.scopes}
+    user.scopes = [
+        kept.get((s.kind, s.ref_id)) or DataScope(user_id=user.id, kind=s.kind, ref_id=s.ref_id)
+        for s in unique
+    ]
     await session.flush()
     await repo.bump_authz_version(session, user_id=user.id)
     await record(
