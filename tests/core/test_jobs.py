@@ -25,7 +25,8 @@ async def database(sqlite_url: str) -> Any:
 
 async def _entries(database: Database) -> list[str]:
     async with database.transaction(write=False) as s:
-        return list((await s.scalars(select(TimelineEntry.entity_id).order_by(TimelineEntry.id))).all())
+        stmt = select(TimelineEntry.entity_id).where(TimelineEntry.entity_type == "job")
+        return list((await s.scalars(stmt.order_by(TimelineEntry.id))).all())
 
 
 def _writer(tag: str, *, fail: bool = False) -> Any:

@@ -304,6 +304,8 @@ def entries_inside(page, people: int, tools: int) -> None:
     page.locator(f".section-entries .inside-count[data-people='{people}'][data-tools='{tools}']").wait_for()
 
 
+# Once, at the laptop width (the hot-work life in test_permits_ui.py runs at phone width).
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_confined_space_whole_life(page, server, tmp_path, leader_sees_tank_farm):
     page.add_init_script(INJECT_POSITION)
     start = (datetime.now(PLANT_TZ) + timedelta(minutes=2)).replace(second=0, microsecond=0)
