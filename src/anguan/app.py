@@ -64,6 +64,7 @@ from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
 from anguan.permits import api as permits_api
 from anguan.permits import config_api as permits_config_api
+from anguan.permits import evidence_api as permits_evidence_api
 from anguan.permits import ledger_api as permits_ledger_api
 from anguan.permits import tasks as permits_tasks
 from anguan.permits.ledger_locales import MESSAGES as PERMITS_LEDGER_MESSAGES
@@ -330,6 +331,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         permits_api.router,
         permits_ledger_api.router,
         permits_config_api.router,
+        permits_evidence_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

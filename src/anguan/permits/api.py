@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anguan.basics.models import Person
 from anguan.core.db import MAX_ID
 from anguan.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Unprocessable, error_responses
-from anguan.core.files import LocalFileStore, StoredFile
 from anguan.core.pagination import Page, PageParams, page_params, paginate
 from anguan.core.schemas import RequestModel
 from anguan.core.time import utcnow
@@ -28,7 +27,7 @@ from anguan.permits import alarms, flow, rules, service
 from anguan.permits import reference as ref
 from anguan.permits.checklists import CHECKLISTS_V1
 from anguan.permits.locating import LocationCheck, PhonePositionCheck, Position
-from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, Signature, WorkAlarm
+from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, WorkAlarm
 from anguan.permits.reference import (
     ALARMS,
     HEIGHT_FACTORS,
@@ -351,7 +350,7 @@ async def _outs(session: AsyncSession, permits: list[Permit]) -> list[PermitOut]
     return out
 
 
-def _alarm_out(a: WorkAlarm) -> AlarmOut:
+def alarm_out(a: WorkAlarm) -> AlarmOut:
     o = AlarmOut.model_validate(a)
     spec = ALARMS.get(a.code)
     o.zh, o.en = (spec.zh, spec.en) if spec else (a.code, a.code)
@@ -427,7 +426,7 @@ async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> Permit
             for s in steps
         ],
         next_step=nxt.code if nxt else None,
-        alarms=[_alarm_out(a) for a in alarm_rows],
+        alarms=[alarm_out(a) for a in alarm_rows],
         entries=[EntryOut.model_validate(e) for e in entries],
         timeline=[PermitTimelineOut.model_validate(t) for t in timeline],
         linked=[p.id for p in linked_rows],
@@ -779,94 +778,3 @@ async def leave(
     permit = await service.get_permit(session, actor, permit_id)
     await service.leave(session, actor, permit, entry_id, utcnow())
     return await _detail(session, permit, actor)
-
-
-@router.get(
-    "/{permit_id}/signatures/{signature_id}/image",
-    responses={200: {"content": {"image/png": {}}}, **READ_ERRORS},
-)
-async def signature_image(
-    permit_id: Id,
-    signature_id: Id,
-    request: Request,
-    actor: Actor = Depends(require(P.PERMITS_READ)),
-    session: AsyncSession = Depends(get_session),
-) -> Response:
-    """The drawn signature of a step, for whoever may read the permit."""
-    permit = await service.get_permit(session, actor, permit_id)
-    sig = await session.get(Signature, signature_id)
-    stored = (
-        await session.get(StoredFile, sig.image_id)
-        if sig and sig.permit_id == permit.id and sig.image_id
-        else None
-    )
-    store: LocalFileStore = request.app.state.files
-    if stored is None or not store.exists(stored.key):
-        raise NotFound("permits.signature_image_not_found", id=signature_id)
-    return Response(
-        store.get(stored.key),
-        media_type="image/png" if stored.content_type == "image/png" else "application/octet-stream",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"},
-    )
-
-
-@router.get("/{permit_id}/photos/{file_id}", responses={200: {"content": {"image/*": {}}}, **READ_ERRORS})
-async def evidence_photo(
-    permit_id: Id,
-    file_id: Id,
-    request: Request,
-    actor: Actor = Depends(require(P.PERMITS_READ)),
-    session: AsyncSession = Depends(get_session),
-) -> Response:
-    """An evidence photo taken with a step of the permit, for whoever may read the permit."""
-    permit = await service.get_permit(session, actor, permit_id)
-    entries = (
-        await session.scalars(
-            select(TimelineEntry.evidence).where(
-                TimelineEntry.entity_type == "permit", TimelineEntry.entity_id == str(permit.id)
-            )
-        )
-    ).all()
-    linked = {i for e in entries for i in (e or {}).get("photos", [])}
-    stored = await session.get(StoredFile, file_id) if file_id in linked else None
-    store: LocalFileStore = request.app.state.files
-    if stored is None or not store.exists(stored.key):
-        raise NotFound("permits.photo_not_found", id=file_id)
-    kind = stored.content_type if stored.content_type.startswith("image/") else "application/octet-stream"
-    return Response(store.get(stored.key), media_type=kind, headers={"X-Content-Type-Options": "nosniff"})
-
-
-# ------------------------------------------------------------------------------ alarms
-
-
-@router.get("/alarms/open", response_model=list[AlarmOut], responses=READ_ERRORS)
-async def open_alarms(
-    actor: Actor = Depends(require(P.PERMITS_READ)), session: AsyncSession = Depends(get_session)
-) -> list[AlarmOut]:
-    """Work alarms not yet handled, on the caller's permits."""
-    stmt = (
-        select(WorkAlarm).join(Permit, Permit.id == WorkAlarm.permit_id).where(WorkAlarm.ended_at.is_(None))
-    )
-    clause = await service.visible_area_clause(session, actor)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    rows = (await session.execute(stmt.add_columns(Permit.number).order_by(WorkAlarm.started_at))).all()
-    return [_alarm_out(a).model_copy(update={"number": number}) for a, number in rows]
-
-
-class HandleIn(RequestModel):
-    result: str = Field(min_length=2, max_length=2000)
-
-
-@router.post("/alarms/{alarm_id}/handle", response_model=AlarmOut, responses=WRITE_ERRORS)
-async def handle_alarm(
-    alarm_id: Id,
-    body: HandleIn,
-    actor: Actor = Depends(require(P.PERMITS_MANAGE)),
-    session: AsyncSession = Depends(get_session),
-) -> AlarmOut:
-    """Close a work alarm with its handling record (ALARM_RESULT)."""
-    alarm = await session.get(WorkAlarm, alarm_id)
-    if alarm is not None and alarm.permit_id is not None:
-        await service.get_permit(session, actor, alarm.permit_id)
-    return _alarm_out(await alarms.handle(session, service.who(actor), alarm_id, body.result, utcnow()))
