@@ -63,14 +63,18 @@ from anguan.notify import service as notify_service
 from anguan.notify.channels import SecretBox
 from anguan.notify.locales import MESSAGES as NOTIFY_MESSAGES
 from anguan.permits import api as permits_api
+from anguan.permits import cancel_api as permits_cancel_api
 from anguan.permits import config_api as permits_config_api
 from anguan.permits import evidence_api as permits_evidence_api
 from anguan.permits import ledger_api as permits_ledger_api
+from anguan.permits import live_api as permits_live_api
 from anguan.permits import tasks as permits_tasks
 from anguan.permits.ledger_locales import MESSAGES as PERMITS_LEDGER_MESSAGES
 from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
 from anguan.plant import api as plant_api
 from anguan.plant.locales import MESSAGES as PLANT_MESSAGES
+from anguan.video import api as video_api
+from anguan.video.locales import MESSAGES as VIDEO_MESSAGES
 
 log = logging.getLogger("anguan")
 
@@ -236,6 +240,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
     register_messages(HAZARDS_MESSAGES)
     register_messages(PERMITS_MESSAGES)
     register_messages(PERMITS_LEDGER_MESSAGES)
+    register_messages(VIDEO_MESSAGES)
     hazards_reports.register_reminder_sources()
     database = Database(settings.db.url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     bus = EventBus()
@@ -332,6 +337,9 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         permits_ledger_api.router,
         permits_config_api.router,
         permits_evidence_api.router,
+        permits_live_api.router,
+        permits_cancel_api.router,
+        video_api.router,
     ):
         app.include_router(r, prefix="/api/v1")
     app.include_router(ws_router)

@@ -67,6 +67,7 @@ from anguan.permits.models import (
     WorkAlarm,
 )
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
+from anguan.video.models import Camera
 
 __all__ = [
     "Alarm",
@@ -80,6 +81,7 @@ __all__ = [
     "BasicsSetting",
     "Bypass",
     "CalendarDay",
+    "Camera",
     "Chemical",
     "Contractor",
     "DataScope",

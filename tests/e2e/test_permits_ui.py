@@ -529,3 +529,111 @@ def test_expired_certificate_blocks_signing(page, server):
     page.locator(".permit-card, .permit-table tr.el-table__row").first.wait_for()
     assert "permits." not in page.locator(".permits-ledger").inner_text()
     shot(page, "permits-18-ledger-en")
+
+
+def _sign_until(client_for: dict[str, httpx.Client], pid: int, stop: str) -> dict:
+    """Sign the permit's steps over the API, each by whoever holds it (the work leader 刘强 or the
+    safety manager), at the work point, until the next step is `stop`."""
+    body = client_for["safety"].get(f"{PM}/{pid}").json()
+    while body["next_step"] not in (None, stop):
+        signed = False
+        for who in ("leader", "safety"):
+            r = client_for[who].post(f"{PM}/{pid}/actions/sign", json={"opinion": "同意", **POINT})
+            if r.status_code == 200:
+                signed = True
+                break
+            assert r.status_code == 403, r.text
+        assert signed, f"nobody may sign {body['next_step']}"
+        body = client_for["safety"].get(f"{PM}/{pid}").json()
+    return body
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_stale_gas_test_stops_the_start(page, server):
+    """The last gas analysis is more than 30 min old when the work would start: starting is refused with
+    表A.4 alarm 0/02 (GB 30871-2022 §5.3.1 c, §6.3 a); a new analysis in the browser lets it start.
+
+    The analysis is entered 29 min before now, the work is booked to start 80 s from now (an emergency
+    same-day booking), so it is fresh when the permit is submitted and signed over the API and stale
+    by the time the start is clicked."""
+    start = datetime.now(PLANT_TZ) + timedelta(seconds=80)
+    end = start + timedelta(hours=4)
+    grade = hot_work_grade(start, end)
+    with api(server) as safety, api(server, "leader") as leader:
+        site, area = _area(safety, "PU-01")
+        r = safety.post(
+            PM,
+            json={
+                "work_type": "hot_work",
+                "grade": grade,
+                "site_id": site,
+                "area_id": area,
+                "location": "合成装置区 E-202 平台 栏杆焊接",
+                **POINT,
+                "content": "E-202 平台栏杆补焊",
+                "work_unit": "合成车间",
+                "leader_id": _person(safety, "刘强"),
+                "planned_start": start.isoformat(),
+                "planned_end": end.isoformat(),
+                "emergency": True,
+                "details": {"method": "电焊"},
+            },
+        )
+        assert r.status_code == 201, r.text
+        pid = r.json()["id"]
+        for action in ("submit_booking", "approve_booking"):
+            safety.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
+        safety.put(
+            f"{PM}/{pid}/people",
+            json={
+                "people": [
+                    {"person_id": _person(safety, "马俊"), "role": "worker"},
+                    {"person_id": _person(safety, "孙磊"), "role": "guardian"},
+                ]
+            },
+        ).raise_for_status()
+        safety.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
+        measures = safety.get(f"{PM}/{pid}").json()["measures"]
+        safety.put(
+            f"{PM}/{pid}/measures",
+            json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
+        ).raise_for_status()
+        safety.post(f"{PM}/{pid}/briefing").raise_for_status()
+        safety.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
+        sampled = datetime.now(PLANT_TZ) - timedelta(minutes=29)
+        safety.post(
+            f"{PM}/{pid}/gas-tests",
+            json={
+                "sampled_at": sampled.isoformat(),
+                "point": "动火点 10 m 内",
+                "readings": [{"kind": "combustible", "name": "甲醇", "value": 0.1}],
+            },
+        ).raise_for_status()
+        r = safety.post(f"{PM}/{pid}/actions/submit_for_signing", json={})
+        assert r.status_code == 200, r.text
+        body = _sign_until({"safety": safety, "leader": leader}, pid, "acceptance")
+        assert body["state"] == "issued", body["state"]
+
+    page.add_init_script(INJECT_POSITION)
+    login(page)
+    page.goto(f"/permits/{pid}")
+    state_is(page, "issued")
+    page.locator(".section-live").wait_for()
+    wait_until(max(start, sampled + timedelta(minutes=30, seconds=5)))
+    page.locator(".action-bar .act-start").click()
+    page.locator(".action-dialog .action-confirm").click()
+    panel = page.locator(".blocked-panel")
+    panel.wait_for()
+    assert panel.locator(".code[data-code='0/02']").count() == 1
+    state_is(page, "issued")  # nothing moved
+    page.locator(".section-alarms .alarm.open[data-code='0/02']").wait_for()
+    panel.scroll_into_view_if_needed()
+    no_horizontal_overflow(page)
+    shot(page, "permits-19-stale-gas-blocked")
+
+    # a new analysis on the phone, and the work starts
+    add_gas_test(page)
+    act(page, "start")
+    state_is(page, "in_progress")
+    page.locator(".section-live").scroll_into_view_if_needed()
+    shot(page, "permits-20-live-context")

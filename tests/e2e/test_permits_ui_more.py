@@ -534,3 +534,80 @@ def test_new_pages_in_english(page, server):
         no_horizontal_overflow(page)
         name = path.strip("/").replace("/", "-").replace("?tab=", "-")
         shot(page, f"permits-more-16-{name}-en")
+
+
+# ------------------------------------------------------------------------------ live context, cancellation
+
+
+def test_live_context_of_the_demo_hot_work(page, server):
+    """The demo's 特级 hot work in 1# 防火堤: the leak detector GT-102 and the cameras watching it."""
+    with api(server) as client:
+        pid = demo_hot_work(client)["id"]
+    login(page)
+    page.goto(f"/permits/{pid}")
+    live = page.locator(".section-live")
+    live.locator(".detector[data-tag='GT-102']").wait_for()
+    live.locator(".camera-row, .camera-card, [data-camera]").first.wait_for()
+    live.scroll_into_view_if_needed()
+    no_horizontal_overflow(page)
+    shot(page, "permits-more-20-live-context")
+
+
+def test_cancellation_request(page, server):
+    """取消审批 (AQ 3064.2-2025 §5.7): the work leader cannot cancel an approved booking; he requests it
+    with a reason, the safety manager approves, and the permit is revoked with that reason."""
+    start = datetime.now(PLANT_TZ).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=2)
+    with api(server) as safety:
+        area = next(a for a in safety.get("/api/v1/plant/areas").json() if a["code"] == "PU-01")
+        people = safety.get("/api/v1/basics/r/people", params={"q": "刘强"}).json()["items"]
+        r = safety.post(
+            PM,
+            json={
+                "work_type": "lifting",
+                "site_id": area["site_id"],
+                "area_id": area["id"],
+                "location": "合成装置区 E-203 换热器吊装",
+                "x": 100.0,
+                "y": 100.0,
+                "content": "E-203 管束抽出吊装",
+                "work_unit": "合成车间",
+                "leader_id": next(p["id"] for p in people if p["values"]["name"] == "刘强"),
+                "planned_start": start.isoformat(),
+                "planned_end": (start + timedelta(hours=6)).isoformat(),
+                "details": {"mass_t": 12},
+            },
+        )
+        assert r.status_code == 201, r.text
+        pid = r.json()["id"]
+        for action in ("submit_booking", "approve_booking"):
+            safety.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
+
+    login(page, "leader")
+    page.goto(f"/permits/{pid}")
+    state_is(page, "booking_approved")
+    assert page.locator(".action-bar .act-cancel").count() == 0  # needs approval: a request instead
+    page.locator(".action-bar .act-request_cancel").click()
+    dialog = page.locator(".cancel-request-dialog")
+    dialog.locator(".field-reason textarea").fill("吊车故障，作业推迟另行预约")
+    shot(page, "permits-more-21-cancel-request")
+    dialog.locator(".cancel-request-submit").click()
+    dialog.wait_for(state="hidden")
+    banner = page.locator(".cancel-request[data-state='pending']")
+    banner.wait_for()
+    assert "吊车故障" in banner.inner_text()
+    assert page.locator(".action-bar .act-request_cancel").count() == 0
+    assert banner.locator(".btn-cancel-withdraw").count() == 1
+    no_horizontal_overflow(page)
+
+    switch_user(page, "safety")
+    page.goto(f"/permits/{pid}")
+    banner.wait_for()
+    shot(page, "permits-more-22-cancel-pending")
+    banner.locator(".btn-cancel-approve").click()
+    page.locator(".cancel-approve-confirm .el-button--primary").click()
+    state_is(page, "revoked")
+    assert page.locator(".cancel-request").count() == 0
+    assert "吊车故障，作业推迟另行预约" in page.locator(".permit-head").inner_text()
+    assert "申请取消" in page.locator(".section-timeline").inner_text()
+    no_horizontal_overflow(page)
+    shot(page, "permits-more-23-cancel-approved")

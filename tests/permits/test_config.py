@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from anguan.core.events import OutboxMessage
 from anguan.identity.models import User
 from tests.permits.support import NOW, PM, act, alarm_codes, gas, me, new_permit, prepare
 from tests.permits.test_api_flow import SAME_DAY
@@ -115,6 +116,8 @@ async def test_a_guardian_leaving_the_site_suspends_the_work(app: Any, world: An
     assert (await act(safety, pid, "start")).status_code == 200
     r = await safety.post(f"{PM}/{pid}/guardian-position", json={"x": 100, "y": 100})
     assert r.status_code == 403 and r.json()["code"] == "permits.not_the_guardian"
+    assert (await guardian.get(f"{PM}/{pid}")).json()["my_roles"] == ["guardian"]
+    assert (await safety.get(f"{PM}/{pid}")).json()["my_roles"] == []
     r = await guardian.post(f"{PM}/{pid}/guardian-position", json={"x": 100, "y": 100})
     assert r.json() == {"on_site": True, "state": "in_progress", "alarm_raised": False}
     locator.away.add(await me(guardian))
@@ -131,5 +134,15 @@ async def test_a_guardian_leaving_the_site_suspends_the_work(app: Any, world: An
     body = (await safety.get(f"{PM}/{pid}")).json()
     active = {p["name"] for p in body["people"] if p["role"] == "guardian" and p["active"]}
     assert active == {"何平"} and body["timeline"][-1]["action"] == "guardian_handover"
+    # the open pages follow: a realtime permits.changed with the hand-over, the state unchanged
+    async with app.state.database.transaction(write=False) as s:
+        sent = (
+            await s.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.event_name == "permits.changed")
+            )
+        ).all()
+    handed = [e for e in sent if e["permit_id"] == pid and e["action"] == "guardian_handover"]
+    assert [(e["state"], e["previous"]) for e in handed] == [("in_progress", "in_progress")]
+    assert (await guardian.get(f"{PM}/{pid}")).json()["my_roles"] == []
     r = await guardian.post(f"{PM}/{pid}/guardian-position", json={"x": 100, "y": 100})
     assert r.status_code == 403

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from anguan.core.files import LocalFileStore
 from anguan.core.timeline import AuditEntry
-from anguan.permits import printing
+from anguan.permits import print_data, printing
 from anguan.permits.checklists import CHECKLISTS_V1
 from anguan.permits.models import Permit
 from anguan.permits.printing import PermitPrint, PrintBlock, PrintGasTest, PrintMeasure, PrintPerson
@@ -259,7 +259,7 @@ async def test_a_draft_prints_blank_blocks_and_an_unusable_drawing_is_skipped(wo
     # The loader without the file store (or with one missing the files) prints too.
     async with world.app.state.database.transaction(write=False) as s:
         for files in (None, LocalFileStore("/nonexistent-anguan-files")):
-            data = await printing.load_print_data(s, pid, files)
+            data = await print_data.load_print_data(s, pid, files)
             assert all(b.image is None for b in data.blocks) and data.blocks[-1].signer == "刘强"
 
 

@@ -233,7 +233,7 @@ async def test_drill_down_filters_reopen_the_list(world: World) -> None:
 def test_every_code_the_ledger_raises_has_both_messages() -> None:
     raised = re.compile(r'(?:NotFound|Forbidden|Conflict|Unprocessable|BadRequest)\(\s*"([a-z_]+\.[a-z_]+)"')
     codes: set[str] = set()
-    for name in ("printing", "exchange", "stats", "ledger_api"):
+    for name in ("printing", "print_data", "exchange", "stats", "ledger_api"):
         codes |= set(raised.findall((Path(stats.__file__).parent / f"{name}.py").read_text(encoding="utf-8")))
     assert {"permits.ledger_bad_range", "permits.ledger_export_too_large", "permits.not_found"} <= codes
     catalogue = PERMITS_MESSAGES | ledger_locales.MESSAGES

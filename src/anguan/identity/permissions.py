@@ -48,6 +48,8 @@ PERMITS_APPLY = "permits.apply"
 PERMITS_GAS = "permits.gas"
 PERMITS_SIGN = "permits.sign"
 PERMITS_MANAGE = "permits.manage"
+VIDEO_READ = "video.read"
+VIDEO_MANAGE = "video.manage"
 
 PERMISSIONS: tuple[Permission, ...] = (
     Permission(USER_READ, "identity", "查看用户", "View users", None),
@@ -127,6 +129,8 @@ PERMISSIONS: tuple[Permission, ...] = (
         "Approve bookings, cancel and void permits, handle work alarms, configure signers and the calendar",
         None,
     ),
+    Permission(VIDEO_READ, "video", "查看摄像机与实时视频", "View cameras and live video", None),
+    Permission(VIDEO_MANAGE, "video", "维护摄像机台账", "Maintain the camera registry", None),
 )
 
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
@@ -162,6 +166,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             MON_CONFIGURE,
             NOTIFY_CONFIGURE,
             BASICS_READ,
+            VIDEO_READ,
         ),
     ),
     BuiltinRole(
@@ -203,6 +208,8 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             PERMITS_GAS,
             PERMITS_SIGN,
             PERMITS_MANAGE,
+            VIDEO_READ,
+            VIDEO_MANAGE,
         ),
     ),
     BuiltinRole(
@@ -224,6 +231,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             PERMITS_APPLY,
             PERMITS_GAS,
             PERMITS_SIGN,
+            VIDEO_READ,
         ),
     ),
     BuiltinRole(
@@ -231,16 +239,30 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "操作员",
         "Operator",
         None,
-        (PLANT_READ, MON_READ, MON_OPERATE, MON_SHELVE, BASICS_READ, HAZARDS_READ, PERMITS_READ, PERMITS_GAS),
+        (
+            PLANT_READ,
+            MON_READ,
+            MON_OPERATE,
+            MON_SHELVE,
+            BASICS_READ,
+            HAZARDS_READ,
+            PERMITS_READ,
+            PERMITS_GAS,
+            VIDEO_READ,
+        ),
     ),
     BuiltinRole(
         "inspector",
         "巡检员",
         "Inspector",
         None,
-        (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ, HAZARDS_READ, PERMITS_READ),
+        (PLANT_READ, FILES_WRITE, MON_READ, BASICS_READ, HAZARDS_READ, PERMITS_READ, VIDEO_READ),
     ),
     BuiltinRole(
-        "contractor", "承包商", "Contractor", None, (PLANT_READ, FILES_WRITE, PERMITS_READ, PERMITS_APPLY)
+        "contractor",
+        "承包商",
+        "Contractor",
+        None,
+        (PLANT_READ, FILES_WRITE, PERMITS_READ, PERMITS_APPLY, VIDEO_READ),
     ),
 )

@@ -3,6 +3,7 @@ actions with on-site signatures, the confined-space register and work alarms."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -27,7 +28,15 @@ from anguan.permits import alarms, flow, rules, service
 from anguan.permits import reference as ref
 from anguan.permits.checklists import CHECKLISTS_V1
 from anguan.permits.locating import LocationCheck, PhonePositionCheck, Position
-from anguan.permits.models import EntryLog, Measure, Permit, PermitLink, WorkAlarm
+from anguan.permits.models import (
+    CancelRequest,
+    EntryLog,
+    Measure,
+    Permit,
+    PermitLink,
+    PermitPerson,
+    WorkAlarm,
+)
 from anguan.permits.reference import (
     ALARMS,
     HEIGHT_FACTORS,
@@ -39,6 +48,7 @@ from anguan.permits.reference import (
     WORK_GRADES,
     WORK_TYPES,
 )
+from anguan.permits.schemas import CancelRequestOut
 from anguan.permits.workflow import Action, State, actions_from, ticket_status
 
 router = APIRouter(prefix="/permits", tags=["permits"], route_class=TransactionalRoute)
@@ -201,6 +211,7 @@ class PermitOut(BaseModel):
     briefing_at: datetime | None
     details: dict[str, Any]
     detector_ids: list[int]
+    camera_ids: list[int]
     replaces_id: int | None
     change_cause: str | None
     cancel_cause: str | None
@@ -317,6 +328,8 @@ class PermitDetail(PermitOut):
     actions: list[str] = []
     checklist_paraphrased: bool = False
     can_sign: bool = False  # the caller may sign the next step now (role or delegation)
+    my_roles: list[str] = []  # the caller's own active roles on this permit (guardian, worker, ...)
+    cancel_request: CancelRequestOut | None = None  # the pending cancellation request (取消申请)
     user_names: dict[str, str] = {}  # login → display name, for signers, confirmers, analysts, timeline
 
 
@@ -374,6 +387,18 @@ async def _display_names(session: AsyncSession, logins: set[str]) -> dict[str, s
         return {}
     rows = await session.execute(select(User.username, User.display_name).where(User.username.in_(logins)))
     return {u: (d or u) for u, d in rows.tuples().all()} | ({"system": "系统"} if "system" in logins else {})
+
+
+async def _my_roles(session: AsyncSession, actor: Actor, people: Sequence[PermitPerson]) -> list[str]:
+    """The roles the caller's own person (the master-data person linked to the login) holds now."""
+    me = await session.scalar(select(Person.id).where(Person.user_id == actor.user_id))
+    if me is None:
+        return []
+    return sorted({p.role for p in people if p.person_id == me and p.active})
+
+
+def _cancel_out(row: CancelRequest | None) -> CancelRequestOut | None:
+    return CancelRequestOut.model_validate(row) if row is not None else None
 
 
 async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> PermitDetail:
@@ -436,6 +461,8 @@ async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> Permit
         actions=[a.value for a in actions_from(permit.state) if a is not Action.SUSPEND],
         checklist_paraphrased=CHECKLISTS_V1[permit.work_type].paraphrased,
         can_sign=await _can_sign(session, actor, permit, nxt),
+        my_roles=await _my_roles(session, actor, people),
+        cancel_request=_cancel_out(await service.pending_cancel_request(session, permit.id)),
         user_names=await _display_names(session, logins),
     )
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -23,7 +23,7 @@ from anguan.core.db import MAX_ID
 from anguan.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Unprocessable, error_responses
 from anguan.core.schemas import RequestModel
 from anguan.core.time import utcnow
-from anguan.core.timeline import add_timeline, record
+from anguan.core.timeline import TimelineEntry, add_timeline, record
 from anguan.core.web import TransactionalRoute, get_session
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
@@ -174,22 +174,55 @@ class DelegationOut(BaseModel):
     to_user_id: int
     role: str
     valid_from: datetime
-    valid_until: datetime
+    valid_until: datetime = Field(description="end of the period [valid_from, valid_until); withdrawn: when")
     reason: str | None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = Field(default=None, description="login of who withdrew it")
+
+
+DELEGATION = "pm_delegation"  # timeline entity and audit target of a delegation
+WITHDRAWN = "withdrawn"
+
+
+async def _withdrawals(session: AsyncSession, ids: list[int]) -> dict[int, tuple[datetime, str | None]]:
+    """When and by whom delegations were withdrawn, from their timeline (the row keeps no such column:
+    withdrawal ends the period at that moment)."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(TimelineEntry.entity_id, TimelineEntry.ts, TimelineEntry.actor_name).where(
+            TimelineEntry.entity_type == DELEGATION,
+            TimelineEntry.action == WITHDRAWN,
+            TimelineEntry.entity_id.in_([str(i) for i in ids]),
+        )
+    )
+    return {int(i): (ts, by) for i, ts, by in rows.tuples().all()}
+
+
+def _delegation_out(row: SigningDelegation, withdrawn: tuple[datetime, str | None] | None) -> DelegationOut:
+    out = DelegationOut.model_validate(row)
+    if withdrawn is not None:
+        out = out.model_copy(update={"withdrawn_at": withdrawn[0], "withdrawn_by": withdrawn[1]})
+    return out
 
 
 @router.get("/permits-config/delegations", response_model=list[DelegationOut], responses=READ_ERRORS)
 async def list_delegations(
     actor: Actor = Depends(require(P.PERMITS_READ)), session: AsyncSession = Depends(get_session)
-) -> list[SigningDelegation]:
-    """Delegations given or received by the caller (all of them for permits.manage)."""
-    stmt = select(SigningDelegation).order_by(SigningDelegation.valid_from.desc())
+) -> list[DelegationOut]:
+    """Delegations given or received by the caller (all of them for permits.manage), withdrawn ones
+    with when and by whom."""
+    stmt = select(SigningDelegation).order_by(
+        SigningDelegation.valid_from.desc(), SigningDelegation.id.desc()
+    )
     if P.PERMITS_MANAGE not in actor.permissions:
         stmt = stmt.where(
             (SigningDelegation.from_user_id == actor.user_id)
             | (SigningDelegation.to_user_id == actor.user_id)
         )
-    return list((await session.scalars(stmt)).all())
+    rows = list((await session.scalars(stmt)).all())
+    withdrawn = await _withdrawals(session, [r.id for r in rows])
+    return [_delegation_out(r, withdrawn.get(r.id)) for r in rows]
 
 
 @router.post(
@@ -199,7 +232,7 @@ async def delegate(
     body: DelegationIn,
     actor: Actor = Depends(require(P.PERMITS_SIGN)),
     session: AsyncSession = Depends(get_session),
-) -> SigningDelegation:
+) -> DelegationOut:
     """委托签批 (AQ 3064.2-2025 §5.5.3): the caller, holding a signing role, lets another user with
     signing rights (permits.sign) sign that role's steps for them within a period."""
     if body.valid_until <= body.valid_from:
@@ -224,10 +257,56 @@ async def delegate(
     )
     session.add(row)
     await session.flush()
-    await record(
-        session, service.who(actor), "permits.delegated", target_type="pm_delegation", target_id=row.id
+    await record(session, service.who(actor), "permits.delegated", target_type=DELEGATION, target_id=row.id)
+    return _delegation_out(row, None)
+
+
+@router.delete("/permits-config/delegations/{delegation_id}", status_code=204, responses=WRITE_ERRORS)
+async def withdraw_delegation(
+    delegation_id: Id,
+    actor: Actor = Depends(require(P.PERMITS_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """Withdraw a delegation (撤回委托) before its end: by the delegator, or by permits.manage. The row
+    stays as the record of who could sign for whom until when: its period ends now (a future one ends
+    at its start, so it never takes effect), with a timeline and an audit entry keeping the period as
+    given. Signatures given under it stay; from now on the delegate cannot sign under it."""
+    row = await session.get(SigningDelegation, delegation_id)
+    if row is None:
+        raise NotFound("permits.delegation_not_found", id=delegation_id)
+    if row.from_user_id != actor.user_id and P.PERMITS_MANAGE not in actor.permissions:
+        raise Forbidden("permits.not_your_delegation", id=delegation_id)
+    now = utcnow()
+    if row.valid_until <= now:
+        raise Conflict("permits.delegation_ended", id=delegation_id, until=row.valid_until.isoformat())
+    given = {"valid_from": row.valid_from.isoformat(), "valid_until": row.valid_until.isoformat()}
+    before = "future" if row.valid_from > now else "active"
+    row.valid_until = max(now, row.valid_from)
+    detail = {
+        **given,
+        "ended_at": row.valid_until.isoformat(),
+        "to_user_id": row.to_user_id,
+        "role": row.role,
+    }
+    await add_timeline(
+        session,
+        entity_type=DELEGATION,
+        entity_id=row.id,
+        action=WITHDRAWN,
+        actor=service.who(actor),
+        from_state=before,
+        to_state=WITHDRAWN,
+        evidence=detail,
     )
-    return row
+    await record(
+        session,
+        service.who(actor),
+        "permits.delegation_withdrawn",
+        target_type=DELEGATION,
+        target_id=row.id,
+        detail=detail,
+    )
+    return Response(status_code=204)
 
 
 # ------------------------------------------------------------------------------ calendar
@@ -278,6 +357,77 @@ async def add_calendar_day(
         session, service.who(actor), "permits.calendar_changed", target_type="pm_calendar", target_id=row.id
     )
     return row
+
+
+MAX_CALENDAR_RANGE_DAYS = 366
+
+
+class CalendarRangeIn(RequestModel):
+    from_: date = Field(alias="from", description="first day (plant date)")
+    to: date = Field(description="last day, inclusive (the same as `from` for one day)")
+    kind: Literal["holiday", "workday", "special"]
+    name: str = Field(min_length=1, max_length=120)
+
+
+class CalendarRangeOut(BaseModel):
+    created: list[CalendarOut]
+    skipped: list[date] = Field(
+        description="days of the range already marked with this kind, left as they were"
+    )
+
+
+@router.post(
+    "/permits-config/calendar/range", response_model=CalendarRangeOut, status_code=201, responses=WRITE_ERRORS
+)
+async def add_calendar_range(
+    body: CalendarRangeIn,
+    actor: Actor = Depends(require(P.PERMITS_MANAGE)),
+    session: AsyncSession = Depends(get_session),
+) -> CalendarRangeOut:
+    """Mark every day of [from, to] (at most 366 days) as a holiday, a make-up workday or a special
+    period, in one transaction. Days already marked with the same kind are left as they are and listed
+    in `skipped` (the day already counts for the hot-work upgrade); when every day is, 409
+    `permits.calendar_day_exists` with the days, and nothing changes."""
+    n = (body.to - body.from_).days + 1
+    if n < 1 or n > MAX_CALENDAR_RANGE_DAYS:
+        raise Unprocessable(
+            "permits.calendar_range_invalid",
+            first=body.from_.isoformat(),
+            last=body.to.isoformat(),
+            max=MAX_CALENDAR_RANGE_DAYS,
+        )
+    days = [body.from_ + timedelta(days=i) for i in range(n)]
+    marked = set(
+        (
+            await session.scalars(
+                select(CalendarDay.day).where(
+                    CalendarDay.kind == body.kind, CalendarDay.day >= body.from_, CalendarDay.day <= body.to
+                )
+            )
+        ).all()
+    )
+    skipped = [d for d in days if d in marked]
+    if len(skipped) == n:
+        raise Conflict("permits.calendar_day_exists", days=[d.isoformat() for d in skipped])
+    rows = [CalendarDay(day=d, kind=body.kind, name=body.name) for d in days if d not in marked]
+    session.add_all(rows)
+    await session.flush()
+    await record(
+        session,
+        service.who(actor),
+        "permits.calendar_changed",
+        target_type="pm_calendar",
+        target_id=rows[0].id,
+        detail={
+            "from": body.from_.isoformat(),
+            "to": body.to.isoformat(),
+            "kind": body.kind,
+            "name": body.name,
+            "ids": [r.id for r in rows],
+            "skipped": [d.isoformat() for d in skipped],
+        },
+    )
+    return CalendarRangeOut(created=[CalendarOut.model_validate(r) for r in rows], skipped=skipped)
 
 
 @router.delete("/permits-config/calendar/{day_id}", status_code=204, responses=WRITE_ERRORS)
@@ -367,6 +517,7 @@ class HandOverIn(RequestModel):
 async def guardian_handover(
     permit_id: Id,
     body: HandOverIn,
+    request: Request,
     actor: Actor = Depends(require(P.PERMITS_READ)),
     session: AsyncSession = Depends(get_session),
 ) -> Response:
@@ -407,5 +558,20 @@ async def guardian_handover(
     )
     await record(
         session, service.who(actor), "permits.guardian_handover", target_type="pm_permit", target_id=permit_id
+    )
+    # the open pages of this permit (the work leader's, the safety office's) show the new guardian
+    request.app.state.bus.emit(
+        session,
+        flow.PermitChanged(
+            permit_id=permit.id,
+            number=permit.number,
+            work_type=permit.work_type,
+            action="guardian_handover",
+            state=permit.state,
+            previous=permit.state,
+            site_id=permit.site_id,
+            area_id=permit.area_id,
+        ),
+        durable=True,
     )
     return Response(status_code=204)

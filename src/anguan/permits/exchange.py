@@ -38,20 +38,21 @@ Format decisions ([D] where the tables leave them open):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, cast, or_, select
+from sqlalchemy import BigInteger, Select, String, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.basics.models import Contractor, Person, PersonCertificate
 from anguan.basics.reference import CERTIFICATE_KINDS_V1, WORK_CERTIFICATES_V1
 from anguan.core.time import as_utc
 from anguan.core.timeline import AuditEntry
-from anguan.permits import rules, service
+from anguan.permits import rules
 from anguan.permits.models import GasTest, Permit, PermitPerson, WorkAlarm
 from anguan.permits.reference import LOCAL_ALARM_TYPES, WORK_GRADES
 from anguan.permits.workflow import State, ticket_status
@@ -356,102 +357,240 @@ def missing_alarm_fields(record: Mapping[str, Any]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ loading
+#
+# A page of records is loaded in a fixed number of statements (one per related table, with IN lists of
+# the page's ids), never per record: the feed of AQ §8.2 pages up to 1000 permits.
+
+Change = tuple[datetime, str]
 
 
-async def _certificate_names(session: AsyncSession, people: Sequence[PermitPerson]) -> dict[int, str]:
-    """The certificate kind (as printed) of each person's recorded certificate number."""
+def _stamp(permit: Permit) -> Change:
+    """The permit row's own change: its update (or creation) by its creator."""
+    return as_utc(permit.updated_at or permit.created_at), permit.created_by
+
+
+async def last_changes(
+    session: AsyncSession, stamps: Mapping[int, Change], scope: Select[Any] | None = None
+) -> dict[int, Change]:
+    """When each permit or anything on it last changed, and by whom: its row (`stamps`), then its latest
+    audited action when not older, then its latest alarm handled when later. `scope` (a SELECT of the
+    permits, any columns) stands for the ids of `stamps` when they are many (the whole feed), so that
+    no IN list carries thousands of ids."""
+    if not stamps:
+        return {}
+    if scope is None:
+        ids: Any = list(stamps)
+        audited: Any = [str(i) for i in stamps]
+    else:
+        ids = scope.with_only_columns(Permit.id).order_by(None)
+        # audit_log.target_id is text: cast the permit ids, not the targets (not every target is a number)
+        audited = scope.with_only_columns(cast(Permit.id, String(20))).order_by(None)
+    latest = (
+        select(AuditEntry.target_id.label("tid"), func.max(AuditEntry.seq).label("seq"))
+        .where(AuditEntry.target_type == "pm_permit", AuditEntry.target_id.in_(audited))
+        .group_by(AuditEntry.target_id)
+        .subquery()
+    )
+    entries = (
+        await session.execute(
+            select(latest.c.tid, AuditEntry.ts, AuditEntry.actor_username).join(
+                latest, AuditEntry.seq == latest.c.seq
+            )
+        )
+    ).tuples()
+    last_handled = (
+        select(WorkAlarm.permit_id.label("pid"), func.max(WorkAlarm.ended_at).label("ended"))
+        .where(WorkAlarm.permit_id.in_(ids), WorkAlarm.ended_at.is_not(None))
+        .group_by(WorkAlarm.permit_id)
+        .subquery()
+    )
+    handled = (
+        await session.execute(
+            select(WorkAlarm.permit_id, WorkAlarm.ended_at, WorkAlarm.handled_by)
+            .join(
+                last_handled,
+                and_(WorkAlarm.permit_id == last_handled.c.pid, WorkAlarm.ended_at == last_handled.c.ended),
+            )
+            .order_by(WorkAlarm.id)  # of alarms handled at the same instant, the latest recorded counts
+        )
+    ).tuples()
+    out = dict(stamps)
+    for tid, ts, username in entries:
+        pid = int(tid)
+        if pid in out and as_utc(ts) >= out[pid][0]:
+            out[pid] = (as_utc(ts), username or SYSTEM)
+    ends: dict[int, tuple[datetime, str | None]] = {}
+    for alarm_permit, ended_at, handled_by in handled:
+        if alarm_permit is not None and ended_at is not None:
+            ends[alarm_permit] = (as_utc(ended_at), handled_by)
+    for pid, (ended_at, handled_by) in ends.items():
+        if pid in out and ended_at > out[pid][0]:
+            out[pid] = (ended_at, handled_by or SYSTEM)
+    return out
+
+
+async def last_change(session: AsyncSession, permit: Permit) -> Change:
+    """When the permit or anything on it last changed, and by whom (audit log, alarms)."""
+    return (await last_changes(session, {permit.id: _stamp(permit)}))[permit.id]
+
+
+async def _certificate_kinds(
+    session: AsyncSession, people: Sequence[PermitPerson]
+) -> dict[tuple[int, str], str]:
+    """The certificate kind (as printed) of each (person, recorded certificate number)."""
     wanted = {(p.person_id, p.certificate_no) for p in people if p.certificate_no}
     if not wanted:
         return {}
     rows = (
         await session.execute(
-            select(PersonCertificate.person_id, PersonCertificate.number, PersonCertificate.kind).where(
-                PersonCertificate.person_id.in_({pid for pid, _ in wanted})
-            )
+            select(PersonCertificate.person_id, PersonCertificate.number, PersonCertificate.kind)
+            .where(PersonCertificate.person_id.in_({pid for pid, _ in wanted}))
+            .order_by(PersonCertificate.id)
         )
-    ).all()
-    out: dict[int, str] = {}
-    for pid, number, kind in rows:
-        if (pid, number) in wanted:
-            out[pid] = CERTIFICATE_KINDS_V1.get(kind, (kind, kind))[0]
+    ).tuples()
+    return {
+        (pid, number): CERTIFICATE_KINDS_V1.get(kind, (kind, kind))[0]
+        for pid, number, kind in rows
+        if (pid, number) in wanted
+    }
+
+
+def _grouped(rows: Sequence[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r.permit_id].append(r)
     return out
 
 
-async def last_change(session: AsyncSession, permit: Permit) -> tuple[datetime, str]:
-    """When the permit or anything on it last changed, and by whom (audit log, alarms)."""
-    when, who = as_utc(permit.updated_at or permit.created_at), permit.created_by
-    entry = (
-        await session.execute(
-            select(AuditEntry.ts, AuditEntry.actor_username)
-            .where(AuditEntry.target_type == "pm_permit", AuditEntry.target_id == str(permit.id))
-            .order_by(AuditEntry.seq.desc())
-            .limit(1)
-        )
-    ).first()
-    if entry is not None and as_utc(entry.ts) >= when:
-        when, who = as_utc(entry.ts), entry.actor_username or SYSTEM
-    handled = (
-        await session.execute(
-            select(WorkAlarm.ended_at, WorkAlarm.handled_by)
-            .where(WorkAlarm.permit_id == permit.id, WorkAlarm.ended_at.is_not(None))
-            .order_by(WorkAlarm.ended_at.desc())
-            .limit(1)
-        )
-    ).first()
-    if handled is not None and handled.ended_at is not None and as_utc(handled.ended_at) > when:
-        when, who = as_utc(handled.ended_at), handled.handled_by or SYSTEM
-    return when, who
-
-
-async def load_exchange(session: AsyncSession, permit: Permit) -> Exchange:
-    """The 表A.1 record, 表A.3 alarms and missing fields of one permit (reads only)."""
-    site = await session.get(Site, permit.site_id)
-    enterprise = await session.get(Enterprise, site.enterprise_id) if site is not None else None
-    geo = None
-    if site is not None and site.origin_lat is not None and site.origin_lon is not None:
-        geo = GeoReference(site.origin_lat, site.origin_lon, site.rotation_deg or 0.0)
-    rows = await service.people_of(session, permit.id)
+async def load_exchanges(
+    session: AsyncSession, permits: Sequence[Permit], changes: Mapping[int, Change] | None = None
+) -> list[Exchange]:
+    """The 表A.1 records, 表A.3 alarms and missing fields of permits, in their order (reads only, in a
+    fixed number of statements); `changes`: their last changes when the caller has them already."""
+    if not permits:
+        return []
+    ids = [p.id for p in permits]
+    if changes is None:
+        changes = await last_changes(session, {p.id: _stamp(p) for p in permits})
+    sites: dict[int, tuple[Site, Enterprise | None]] = {
+        site.id: (site, enterprise)
+        for site, enterprise in (
+            await session.execute(
+                select(Site, Enterprise)
+                .outerjoin(Enterprise, Enterprise.id == Site.enterprise_id)
+                .where(Site.id.in_({p.site_id for p in permits}))
+            )
+        ).tuples()
+    }
+    rows = list(
+        (
+            await session.scalars(
+                select(PermitPerson)
+                .where(PermitPerson.permit_id.in_(ids), PermitPerson.active.is_(True))
+                .order_by(PermitPerson.id)
+            )
+        ).all()
+    )
     persons = {
         p.id: p
         for p in (
             await session.scalars(
-                select(Person).where(Person.id.in_({r.person_id for r in rows} | {permit.leader_id}))
+                select(Person).where(
+                    Person.id.in_({r.person_id for r in rows} | {p.leader_id for p in permits})
+                )
             )
         ).all()
     }
-    certs = await _certificate_names(session, rows)
+    certs = await _certificate_kinds(session, rows)
+    contractor_ids = {p.contractor_id for p in permits if p.contractor_id is not None}
+    contractors: dict[int, str] = {}
+    if contractor_ids:
+        contractors = dict(
+            (
+                await session.execute(
+                    select(Contractor.id, Contractor.name).where(Contractor.id.in_(contractor_ids))
+                )
+            )
+            .tuples()
+            .all()
+        )
+    gas_tests = _grouped(
+        (
+            await session.scalars(
+                select(GasTest).where(GasTest.permit_id.in_(ids)).order_by(GasTest.sampled_at, GasTest.id)
+            )
+        ).all()
+    )
+    alarm_rows = _grouped(
+        (
+            await session.scalars(
+                select(WorkAlarm).where(WorkAlarm.permit_id.in_(ids)).order_by(WorkAlarm.id)
+            )
+        ).all()
+    )
+    people_of = _grouped(rows)
+    out: list[Exchange] = []
+    for permit in permits:
+        site, enterprise = sites.get(permit.site_id, (None, None))
+        out.append(
+            _exchange(
+                permit,
+                site,
+                enterprise,
+                people_of.get(permit.id, []),
+                persons,
+                certs,
+                contractors.get(permit.contractor_id) if permit.contractor_id is not None else None,
+                gas_tests.get(permit.id, []),
+                alarm_rows.get(permit.id, []),
+                changes[permit.id],
+            )
+        )
+    return out
+
+
+def _exchange(
+    permit: Permit,
+    site: Site | None,
+    enterprise: Enterprise | None,
+    rows: Sequence[PermitPerson],
+    persons: Mapping[int, Person],
+    certs: Mapping[tuple[int, str], str],
+    contractor_name: str | None,
+    gas_tests: Sequence[GasTest],
+    alarm_rows: Sequence[WorkAlarm],
+    change: Change,
+) -> Exchange:
+    """One permit's exchange from its loaded rows (pure)."""
+    geo = None
+    if site is not None and site.origin_lat is not None and site.origin_lon is not None:
+        geo = GeoReference(site.origin_lat, site.origin_lon, site.rotation_deg or 0.0)
     people = [
         TicketPerson(
             name=persons[r.person_id].name if r.person_id in persons else "",
             role=r.role,
             phone=persons[r.person_id].phone if r.person_id in persons else None,
-            certificate_name=certs.get(r.person_id) if r.certificate_no else None,
+            certificate_name=certs.get((r.person_id, r.certificate_no)) if r.certificate_no else None,
             certificate_no=r.certificate_no,
         )
         for r in rows
     ]
     leader_row = persons.get(permit.leader_id)
     leader = TicketPerson(leader_row.name, "leader", leader_row.phone) if leader_row else None
-    contractor = await session.get(Contractor, permit.contractor_id) if permit.contractor_id else None
-    when, who = await last_change(session, permit)
+    when, who = change
     facts = TicketFacts(
         permit=permit,
         company_name=enterprise.name if enterprise else "",
         company_code=enterprise.uscc if enterprise else "",
         leader=leader,
         people=people,
-        gas_tests=await service.gas_tests(session, permit.id),
+        gas_tests=gas_tests,
         geo=geo,
-        contractor_name=contractor.name if contractor else None,
+        contractor_name=contractor_name,
         updated_at=when,
         updated_by=who,
     )
     ticket = ticket_record(facts)
-    alarm_rows = (
-        await session.scalars(
-            select(WorkAlarm).where(WorkAlarm.permit_id == permit.id).order_by(WorkAlarm.id)
-        )
-    ).all()
     return Exchange(
         ticket=ticket,
         alarms=[alarm_record(a, permit.uid) for a in alarm_rows],
@@ -463,10 +602,15 @@ async def load_exchange(session: AsyncSession, permit: Permit) -> Exchange:
     )
 
 
-async def changed_since(session: AsyncSession, since: datetime | None, clause: Any = None) -> list[Permit]:
-    """Permits changed at or after `since` (all when None): their row, an audited action on them, or
-    one of their alarms raised or handled (AQ 3064.2-2025 §8.2 incremental push); `clause` is the
-    caller's data scope."""
+async def load_exchange(session: AsyncSession, permit: Permit) -> Exchange:
+    """The 表A.1 record, 表A.3 alarms and missing fields of one permit (reads only)."""
+    return (await load_exchanges(session, [permit]))[0]
+
+
+def changed_statement(since: datetime | None, clause: Any = None) -> Select[Any]:
+    """SELECT of the permits changed at or after `since` (all when None): their row, an audited action
+    on them, or one of their alarms raised or handled (AQ 3064.2-2025 §8.2 incremental push); `clause`
+    is the caller's data scope."""
     stmt = select(Permit)
     if since is not None:
         audited = select(cast(AuditEntry.target_id, BigInteger)).where(
@@ -478,4 +622,36 @@ async def changed_since(session: AsyncSession, since: datetime | None, clause: A
         stmt = stmt.where(or_(Permit.updated_at >= since, Permit.id.in_(audited), Permit.id.in_(alarmed)))
     if clause is not None:
         stmt = stmt.where(clause)
-    return list((await session.scalars(stmt.order_by(Permit.id))).all())
+    return stmt
+
+
+async def changed_since(session: AsyncSession, since: datetime | None, clause: Any = None) -> list[Permit]:
+    """Permits changed at or after `since` (all when None), by id (see `changed_statement`)."""
+    return list((await session.scalars(changed_statement(since, clause).order_by(Permit.id))).all())
+
+
+async def feed(
+    session: AsyncSession, since: datetime | None, limit: int, clause: Any = None
+) -> list[Exchange]:
+    """The exchange records of the permits changed at or after `since`, oldest change first (ties by
+    ID), at most `limit`: the candidates' last changes are computed in SQL for all of them at once,
+    then only the page is loaded."""
+    stmt = changed_statement(since, clause)
+    heads = (
+        await session.execute(
+            stmt.with_only_columns(
+                Permit.id, Permit.uid, Permit.updated_at, Permit.created_at, Permit.created_by
+            ).order_by(Permit.id)
+        )
+    ).tuples()
+    stamps: dict[int, Change] = {}
+    uids: dict[int, str] = {}
+    for pid, uid, updated_at, created_at, created_by in heads:
+        stamps[pid] = (as_utc(updated_at or created_at), created_by)
+        uids[pid] = uid
+    changes = await last_changes(session, stamps, stmt)
+    page = sorted(changes, key=lambda pid: (changes[pid][0], uids[pid]))[:limit]
+    if not page:
+        return []
+    loaded = {p.id: p for p in (await session.scalars(select(Permit).where(Permit.id.in_(page)))).all()}
+    return await load_exchanges(session, [loaded[pid] for pid in page], changes)

@@ -28,7 +28,15 @@ from anguan.identity.schemas import Actor
 from anguan.permits import reference as ref
 from anguan.permits import rules, service
 from anguan.permits.locating import LocationCheck, Position
-from anguan.permits.models import Measure, Permit, PermitPerson, Signature, Signer, SigningDelegation
+from anguan.permits.models import (
+    CancelRequest,
+    Measure,
+    Permit,
+    PermitPerson,
+    Signature,
+    Signer,
+    SigningDelegation,
+)
 from anguan.permits.reference import BLINDING, CONFINED_SPACE, WORK_AT_HEIGHT
 from anguan.permits.workflow import Action, State, transition
 
@@ -254,8 +262,9 @@ async def signer_may_sign(
             select(SigningDelegation).where(
                 SigningDelegation.to_user_id == actor.user_id,
                 SigningDelegation.role == step.role,
+                # [valid_from, valid_until): a withdrawn delegation ends at the moment of withdrawal
                 SigningDelegation.valid_from <= now,
-                SigningDelegation.valid_until >= now,
+                SigningDelegation.valid_until > now,
                 SigningDelegation.from_user_id.in_(holders or {0}),
             )
         )
@@ -362,6 +371,16 @@ async def act(
             target, action = State.ISSUED, Action.ISSUE
             before = State.SIGNING
     await _move(session, actor, permit, before, action, evidence, step, now, bus, target)
+    if action is Action.CANCEL:
+        # a pending cancellation request is settled by the cancellation itself (cancel_api.py)
+        for req in (
+            await session.scalars(
+                select(CancelRequest).where(
+                    CancelRequest.permit_id == permit.id, CancelRequest.state == "pending"
+                )
+            )
+        ).all():
+            req.state, req.decided_by, req.decided_at = "approved", actor.username, now
     return permit
 
 

@@ -31,7 +31,7 @@ from anguan.core.web import TransactionalRoute, get_session
 from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
-from anguan.permits import exchange, printing, service, stats
+from anguan.permits import exchange, print_data, printing, service, stats
 
 router = APIRouter(tags=["permits"], route_class=TransactionalRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -53,6 +53,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def ledger_filter(
     state: str | None = Query(default=None, max_length=200),
     work_type: WorkType | None = None,
+    grade: str | None = Query(default=None, max_length=10),
+    alarm_type: str | None = Query(default=None, pattern=r"^\d/\d{2}$"),
     site_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     area_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     contractor_id: int | None = Query(default=None, ge=1, le=MAX_ID),
@@ -60,9 +62,18 @@ def ledger_filter(
     start_to: AwareDatetime | None = None,
     q: str | None = Query(default=None, max_length=60),
 ) -> stats.LedgerFilter:
-    """The query parameters of GET /permits (planned start in [start_from, start_to))."""
+    """The filter parameters of GET /permits, all of them (planned start in [start_from, start_to))."""
     return stats.LedgerFilter(
-        state, work_type, site_id, area_id, contractor_id, start_from, start_to, q
+        state=state,
+        work_type=work_type,
+        site_id=site_id,
+        area_id=area_id,
+        contractor_id=contractor_id,
+        start_from=start_from,
+        start_to=start_to,
+        q=q,
+        grade=grade,
+        alarm_type=alarm_type,
     ).check()
 
 
@@ -82,7 +93,7 @@ async def print_permit(
 ) -> Response:
     """The permit as an A4 PDF in the layout of GB 30871-2022 附录A, with the drawn signatures."""
     permit = await service.get_permit(session, actor, permit_id)
-    data = await printing.load_print_data(session, permit.id, getattr(request.app.state, "files", None))
+    data = await print_data.load_print_data(session, permit.id, getattr(request.app.state, "files", None))
     return Response(
         printing.permit_pdf(data),
         media_type="application/pdf",
@@ -132,11 +143,8 @@ async def exchange_feed(
     `limit`: the basis of the incremental push of AQ 3064.2-2025 §8.2 (continue from the last
     UPDATE_DATE)."""
     clause = await service.visible_area_clause(session, actor)
-    # Order by the last change first and build only the page asked for (a record costs ~8 queries).
-    permits = await exchange.changed_since(session, updated_since, clause)
-    changed = [((await exchange.last_change(session, p))[0], p.uid, p) for p in permits]
-    changed.sort(key=lambda c: (c[0], c[1]))
-    records = [await exchange.load_exchange(session, p) for _, _, p in changed[:limit]]
+    # A fixed number of statements per page, whatever `limit` is (permits/exchange.py `feed`).
+    records = await exchange.feed(session, updated_since, limit, clause)
     return [_exchange_out(x) for x in records]
 
 

@@ -188,8 +188,24 @@ MESSAGES |= {
         "en-US": "Book at least one day ahead (an emergency job may be booked the same day)",
     },
     "permits.cancellation_needs_approval": {
-        "zh-CN": "该阶段取消作业须经审批（由有审批权限的人员取消）",
-        "en-US": "At this stage a cancellation needs approval (by someone who may approve it)",
+        "zh-CN": "该阶段取消作业须经审批：请提交取消申请，由安全管理部门审批",
+        "en-US": "At this stage a cancellation needs approval: file a cancellation request for the safety office",
+    },
+    "permits.cancel_request_bad_state": {
+        "zh-CN": "作业票当前状态（{state}）不需要或不能申请取消",
+        "en-US": "A cancellation request is not needed or not possible in the permit's state ({state})",
+    },
+    "permits.cancel_request_pending": {
+        "zh-CN": "该作业票已有待审批的取消申请",
+        "en-US": "This permit already has a cancellation request waiting for approval",
+    },
+    "permits.no_cancel_request": {
+        "zh-CN": "该作业票没有待审批的取消申请",
+        "en-US": "This permit has no cancellation request waiting for approval",
+    },
+    "permits.not_your_cancel_request": {
+        "zh-CN": "只有申请人本人可以撤回取消申请",
+        "en-US": "Only the requester may withdraw a cancellation request",
     },
     "permits.content_locked": {
         "zh-CN": "作业票已签字，内容不得涂改；如需变更请关闭后重新办理",
@@ -284,5 +300,19 @@ MESSAGES |= {
     "permits.validity_exceeded": {
         "zh-CN": "作业时间超过该类作业票的最长有效期（{hours} 小时）",
         "en-US": "The period exceeds the permit's longest validity ({hours} h)",
+    },
+    # configuration: withdrawing a delegation, marking a calendar period
+    "permits.delegation_not_found": {"zh-CN": "委托记录不存在", "en-US": "Delegation not found"},
+    "permits.not_your_delegation": {
+        "zh-CN": "只有委托人本人或作业票管理员可以撤回该委托",
+        "en-US": "Only the delegator or a permit manager can withdraw this delegation",
+    },
+    "permits.delegation_ended": {
+        "zh-CN": "该委托已结束（已到期或已撤回）",
+        "en-US": "The delegation has already ended (expired or withdrawn)",
+    },
+    "permits.calendar_range_invalid": {
+        "zh-CN": "日期范围无效：{first} ~ {last}（结束日期不能早于开始日期，最多 {max} 天）",
+        "en-US": "Invalid range {first} ~ {last}: the last day cannot precede the first, at most {max} days",
     },
 }

@@ -250,3 +250,21 @@ class SigningDelegation(IdMixin, TimestampMixin, Base):
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class CancelRequest(IdMixin, TimestampMixin, Base):
+    """取消申请 (AQ 3064.2-2025 §5.7): the applicant asks, with a reason, to cancel a permit that is
+    booked or further; the safety office (permits.manage) approves (the permit is revoked with that
+    reason) or rejects it; the requester may withdraw it while it is pending. One pending per permit."""
+
+    __tablename__ = "pm_cancel_request"
+
+    permit_id: Mapped[int] = mapped_column(BigId, ForeignKey("pm_permit.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    requested_by: Mapped[str] = mapped_column(String(64))  # login
+    requested_by_id: Mapped[int | None] = mapped_column(BigId, nullable=True)  # identity_user.id
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # CANCEL_REQUEST_STATES
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(String(2000), nullable=True)

@@ -31,6 +31,7 @@ from anguan.permits import rules
 from anguan.permits.checklists import CHECKLISTS_V1
 from anguan.permits.models import (
     CalendarDay,
+    CancelRequest,
     EntryLog,
     GasTest,
     Measure,
@@ -50,6 +51,7 @@ from anguan.permits.reference import (
 from anguan.permits.workflow import State
 from anguan.plant import repository as plant_repo
 from anguan.plant.models import Area, Site
+from anguan.video import service as video
 
 # 编号 prefixes by work type (动火 DH, 受限空间 SX, 盲板抽堵 MB, 高处 GC, 吊装 DZ, 临时用电 LD, 动土 DT, 断路 DL).
 PREFIX = {
@@ -65,7 +67,11 @@ PREFIX = {
 EDITABLE = frozenset({State.DRAFT, State.BOOKED, State.BOOKING_APPROVED, State.APPLYING})
 LIVE = frozenset({State.ISSUED, State.IN_PROGRESS, State.PAUSED, State.ACCEPTANCE_PENDING})
 DETECTOR_RADIUS_M = 30.0  # [D] fixed gas detectors within 30 m watch a permit (GB 30871 §5.2.9 distances)
-GAS_POINT_KINDS = ("gas_combustible", "gas_toxic", "gas_oxygen")
+GAS_POINT_KINDS = ("gas_combustible", "gas_toxic", "oxygen")  # monitoring point kinds
+# [D] cameras within 50 m of the work point, or whose view sector reaches it, watch the work
+# (AQ 3064.2-2025 §5.6 live video of the job, §5.10 camera and gas detector per location; the
+# distance is a project decision)
+CAMERA_RADIUS_M = 50.0
 PLANT_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -206,7 +212,7 @@ async def _check_refs(session: AsyncSession, values: Mapping[str, Any]) -> None:
 
 
 async def _derive(session: AsyncSession, permit: Permit) -> None:
-    """Grade, upgrade, validity and the watching detectors, from the content."""
+    """Grade, upgrade, validity and the watching detectors and cameras, from the content."""
     permit.planned_start, permit.planned_end = as_utc(permit.planned_start), as_utc(permit.planned_end)
     if permit.work_type not in WORK_TYPES:
         raise Unprocessable("permits.unknown_work_type", work_type=permit.work_type)
@@ -238,6 +244,12 @@ async def _derive(session: AsyncSession, permit: Permit) -> None:
     except rules.PermitInputError as exc:
         raise refuse(exc) from exc
     permit.detector_ids = await nearby_detectors(session, permit)
+    permit.camera_ids = [
+        c.id
+        for c in await video.cameras_near(
+            session, permit.site_id, permit.x, permit.y, permit.area_id, CAMERA_RADIUS_M
+        )
+    ]
 
 
 async def nearby_detectors(session: AsyncSession, permit: Permit) -> list[int]:
@@ -643,3 +655,14 @@ async def signatures(session: AsyncSession, permit_id: int) -> list[Signature]:
         select(Signature).where(Signature.permit_id == permit_id).order_by(Signature.signed_at, Signature.id)
     )
     return list((await session.scalars(stmt)).all())
+
+
+async def pending_cancel_request(session: AsyncSession, permit_id: int) -> CancelRequest | None:
+    """The permit's pending cancellation request (取消申请), if any (one at a time)."""
+    return (
+        await session.scalars(
+            select(CancelRequest)
+            .where(CancelRequest.permit_id == permit_id, CancelRequest.state == "pending")
+            .order_by(CancelRequest.id.desc())
+        )
+    ).first()

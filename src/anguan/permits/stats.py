@@ -3,9 +3,9 @@ permits (AQ 3064.2-2025 §5.11 query and statistics by type, grade, location, co
 and alarm type with drill-down and export; §5.12 map of today's permits by state).
 
 The ledger is filtered exactly like GET /permits (`LedgerFilter`: the planned start in
-[start_from, start_to), state list, type, site, area, contractor, text). Alarms counted are those of
-the selected permits. Days are plant days (Asia/Shanghai). Grouping is pure (`group_permits`,
-`totals`); the queries read only.
+[start_from, start_to), state list, type, grade, site, area, contractor, alarm type, text). Alarms
+counted are those of the selected permits. Days are plant days (Asia/Shanghai). Grouping is pure
+(`group_permits`, `totals`); the queries read only.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ class LedgerFilter:
     start_from: datetime | None = None
     start_to: datetime | None = None
     q: str | None = None
+    grade: str | None = None  # the declared grade
+    alarm_type: str | None = None  # permits that raised this work alarm (表A.4 "0/01")
 
     def check(self) -> LedgerFilter:
         """422 `permits.ledger_bad_range` when the range ends before it starts."""
@@ -103,6 +105,8 @@ class LedgerFilter:
             "start_from",
             "start_to",
             "q",
+            "grade",
+            "alarm_type",
         ):
             value = getattr(self, key)
             if value is None or value == "":
@@ -127,6 +131,10 @@ def ledger_statement(f: LedgerFilter, clause: Any = None) -> Select[Any]:
             stmt = stmt.where(col == val)
     if f.contractor_id is not None:
         stmt = stmt.where(Permit.contractor_id == f.contractor_id)
+    if f.grade is not None:
+        stmt = stmt.where(Permit.grade == f.grade)
+    if f.alarm_type is not None:
+        stmt = stmt.where(Permit.id.in_(select(WorkAlarm.permit_id).where(WorkAlarm.code == f.alarm_type)))
     if f.start_from is not None:
         stmt = stmt.where(Permit.planned_start >= f.start_from)
     if f.start_to is not None:

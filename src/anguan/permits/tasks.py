@@ -23,6 +23,7 @@ from anguan.notify.schemas import NotificationIn
 from anguan.permits import alarms, flow, rules
 from anguan.permits.models import GasTest, Permit, PermitPerson, Signature, Signer
 from anguan.permits.reference import CONFINED_SPACE
+from anguan.permits.service import GAS_POINT_KINDS
 from anguan.permits.workflow import State
 
 LIVE = (State.ISSUED, State.IN_PROGRESS, State.PAUSED, State.ACCEPTANCE_PENDING)
@@ -161,9 +162,9 @@ async def on_gas_alarm(
     at: datetime,
 ) -> list[int]:
     """Suspend the live permits a detector in alarm watches; returns their ids."""
-    if not kind.startswith("gas_"):
+    if kind not in GAS_POINT_KINDS:
         return []
-    over = condition in (OXYGEN_CONDITIONS if kind == "gas_oxygen" else GAS_ALARM_CONDITIONS)
+    over = condition in (OXYGEN_CONDITIONS if kind == "oxygen" else GAS_ALARM_CONDITIONS)
     if not over:
         return []
     live = (

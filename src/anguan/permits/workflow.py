@@ -175,8 +175,9 @@ GUARDS: dict[str, Guard] = {
         "仍在有效期内", "Still within validity", "GB 30871-2022 §4.16", ("permit_overtime",), ("1/10",)
     ),
     "cancellation_approved": Guard(
-        "已填写取消原因且取消审批通过",
-        "A cancellation reason is given and the cancellation approved",
+        "已填写取消原因且取消审批通过（安全管理部门直接取消，或批准作业负责人的取消申请）",
+        "A cancellation reason is given and the cancellation approved (the safety office cancels, or "
+        "approves the applicant's cancellation request: permits/cancel_api.py)",
         "AQ 3064.2-2025 §5.7",
     ),
     "void_reason": Guard(

@@ -21,6 +21,7 @@ from anguan.plant import rules as plant_rules
 from anguan.plant.models import Area, Department, Enterprise, EquipmentLocation, Site
 from anguan.simulator import plant_layout as L
 from anguan.simulator.drawing import render_svg
+from anguan.video.seed import seed_demo_cameras
 
 DEMO_PASSWORD = "Anguan@2026"
 
@@ -166,6 +167,7 @@ async def seed_demo(session: AsyncSession, files: LocalFileStore) -> dict[str, i
     counts = await seed_monitoring(session)
     counts |= await seed_basics(session, files, datetime.now(ZoneInfo(site.timezone)).date())
     counts |= await seed_hazards(session, datetime.now(UTC))
+    counts |= await seed_demo_cameras(session)  # before the permits, which bind the cameras near them
     counts |= await seed_permits(session)
     counts |= await seed_demo_permits(session, datetime.now(UTC))
     return {"departments": len(depts), "areas": len(areas), "users": len(DEMO_USERS), **counts}

@@ -23,6 +23,8 @@ import hazardsRecordsZh from '@/modules/hazards/locales/records.zh-CN'
 import hazardsRecordsEn from '@/modules/hazards/locales/records.en-US'
 import permitsZh from '@/modules/permits/locales/zh-CN'
 import permitsEn from '@/modules/permits/locales/en-US'
+import videoZh from '@/modules/video/locales/zh-CN'
+import videoEn from '@/modules/video/locales/en-US'
 import { mergeMessages } from '@/utils/merge'
 
 export const LOCALES = [
@@ -54,8 +56,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, hazardsRecordsZh, permitsZh, basicsZh, auditZh),
-    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, hazardsRecordsEn, permitsEn, basicsEn, auditEn),
+    'zh-CN': mergeMessages(commonZh, identityZh, plantZh, monitoringZh, hazardsZh, hazardsRecordsZh, permitsZh, videoZh, basicsZh, auditZh),
+    'en-US': mergeMessages(commonEn, identityEn, plantEn, monitoringEn, hazardsEn, hazardsRecordsEn, permitsEn, videoEn, basicsEn, auditEn),
   },
 })
 

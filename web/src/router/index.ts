@@ -8,6 +8,7 @@ import { identityPublicRoutes, identityRoutes } from '@/modules/identity/routes'
 import { monitoringRoutes } from '@/modules/monitoring/routes'
 import { permitsRoutes } from '@/modules/permits/routes'
 import { plantRoutes } from '@/modules/plant/routes'
+import { videoRoutes } from '@/modules/video/routes'
 import { installGuards } from './guards'
 
 /** Layout children in menu order. */
@@ -16,6 +17,7 @@ export const layoutChildren: RouteRecordRaw[] = [
   ...monitoringRoutes,
   ...hazardsRoutes,
   ...permitsRoutes,
+  ...videoRoutes,
   ...basicsRoutes,
   ...identityRoutes,
   ...auditRoutes,

@@ -2325,6 +2325,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits-config/calendar/range": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Calendar Range
+         * @description Mark every day of [from, to] (at most 366 days) as a holiday, a make-up workday or a special
+         *     period, in one transaction. Days already marked with the same kind are left as they are and listed
+         *     in `skipped` (the day already counts for the hot-work upgrade); when every day is, 409
+         *     `permits.calendar_day_exists` with the days, and nothing changes.
+         */
+        post: operations["permits-add_calendar_range"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits-config/calendar/{day_id}": {
         parameters: {
             query?: never;
@@ -2354,7 +2377,8 @@ export interface paths {
         };
         /**
          * List Delegations
-         * @description Delegations given or received by the caller (all of them for permits.manage).
+         * @description Delegations given or received by the caller (all of them for permits.manage), withdrawn ones
+         *     with when and by whom.
          */
         get: operations["permits-list_delegations"];
         put?: never;
@@ -2365,6 +2389,29 @@ export interface paths {
          */
         post: operations["permits-delegate"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits-config/delegations/{delegation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw Delegation
+         * @description Withdraw a delegation (撤回委托) before its end: by the delegator, or by permits.manage. The row
+         *     stays as the record of who could sign for whom until when: its period ends now (a future one ends
+         *     at its start, so it never takes effect), with a timeline and an audit entry keeping the period as
+         *     given. Signatures given under it stay; from now on the delegate cannot sign under it.
+         */
+        delete: operations["permits-withdraw_delegation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2644,6 +2691,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits/{permit_id}/cancel-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Cancel Requests
+         * @description Every cancellation request of the permit, newest first.
+         */
+        get: operations["permits-list_cancel_requests"];
+        put?: never;
+        /**
+         * Request Cancellation
+         * @description File a cancellation request with its reason; the safety office is notified.
+         */
+        post: operations["permits-request_cancellation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/cancel-requests/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Cancellation
+         * @description Approve (the permit is revoked with the request's reason) or reject (a note is required).
+         */
+        post: operations["permits-decide_cancellation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/cancel-requests/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw Cancellation
+         * @description The requester withdraws their pending request.
+         */
+        delete: operations["permits-withdraw_cancellation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits/{permit_id}/entries": {
         parameters: {
             query?: never;
@@ -2780,6 +2891,26 @@ export interface paths {
          * @description Link a related permit of the same job (GB 30871-2022 §4.6).
          */
         post: operations["permits-link_permit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live Context
+         * @description The detectors and cameras watching the work, with the detectors' last values and alarms.
+         */
+        get: operations["permits-live_context"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3334,6 +3465,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/video/cameras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Cameras
+         * @description Cameras within the caller's scope (sort: code, name, status, kind, area_id, id, updated_at;
+         *     `q` matches code, name, vendor and model).
+         */
+        get: operations["video-list_cameras"];
+        put?: never;
+        /**
+         * Create Camera
+         * @description Register a camera (unique code; rtsp/rtsps/http/https live view; http/https snapshot).
+         */
+        post: operations["video-create_camera"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/video/cameras/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Cameras
+         * @description The caller's cameras as a workbook (same filters as the list).
+         */
+        get: operations["video-export_cameras"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/video/cameras/near": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cameras Near
+         * @description The cameras (within the caller's scope) near a map point or in an area, nearest first: each
+         *     within `radius_m` of (x, y) or whose sector covers it, then the area's cameras with no position.
+         */
+        get: operations["video-cameras_near"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/video/cameras/{camera_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Camera
+         * @description One camera.
+         */
+        get: operations["video-get_camera"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Camera
+         * @description Remove a camera from the registry.
+         */
+        delete: operations["video-delete_camera"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Camera
+         * @description Edit a camera; an explicit null clears an optional field.
+         */
+        patch: operations["video-update_camera"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3390,6 +3615,8 @@ export interface components {
             briefing_at: string | null;
             /** Briefing By */
             briefing_by: string | null;
+            /** Camera Ids */
+            camera_ids: number[];
             /**
              * Can Sign
              * @default false
@@ -3397,6 +3624,7 @@ export interface components {
             can_sign: boolean;
             /** Cancel Cause */
             cancel_cause: string | null;
+            cancel_request?: components["schemas"]["CancelRequestOut"] | null;
             /** Change Cause */
             change_cause: string | null;
             /**
@@ -3464,6 +3692,11 @@ export interface components {
              * @default []
              */
             measures: components["schemas"]["MeasureOut"][];
+            /**
+             * My Roles
+             * @default []
+             */
+            my_roles: string[];
             /** Next Step */
             next_step?: string | null;
             /** Number */
@@ -4075,6 +4308,278 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** CalendarRangeIn */
+        CalendarRangeIn: {
+            /**
+             * From
+             * Format: date
+             * @description first day (plant date)
+             */
+            from: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "holiday" | "workday" | "special";
+            /** Name */
+            name: string;
+            /**
+             * To
+             * Format: date
+             * @description last day, inclusive (the same as `from` for one day)
+             */
+            to: string;
+        };
+        /** CalendarRangeOut */
+        CalendarRangeOut: {
+            /** Created */
+            created: components["schemas"]["CalendarOut"][];
+            /**
+             * Skipped
+             * @description days of the range already marked with this kind, left as they were
+             */
+            skipped: string[];
+        };
+        /** CameraIn */
+        CameraIn: {
+            /** Area Id */
+            area_id?: number | null;
+            /**
+             * Code
+             * @description unique camera code, e.g. CAM-DK01-1
+             */
+            code: string;
+            /**
+             * Fov Deg
+             * @description horizontal field of view
+             */
+            fov_deg?: number | null;
+            /**
+             * Heading Deg
+             * @description 0 = north (+y), clockwise; empty for a PTZ
+             */
+            heading_deg?: number | null;
+            /**
+             * Kind
+             * @default fixed
+             * @enum {string}
+             */
+            kind: "fixed" | "dome" | "ptz" | "explosion_proof_fixed" | "explosion_proof_ptz" | "thermal";
+            /** Model */
+            model?: string | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Range M
+             * @description useful viewing distance
+             */
+            range_m?: number | null;
+            /** Site Id */
+            site_id: number;
+            /**
+             * Snapshot Url
+             * @description http or https image
+             */
+            snapshot_url?: string | null;
+            /**
+             * Status
+             * @default online
+             * @enum {string}
+             */
+            status: "online" | "offline" | "maintenance";
+            /**
+             * Stream Url
+             * @description rtsp, rtsps, http or https
+             */
+            stream_url: string;
+            /** Vendor */
+            vendor?: string | null;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /**
+         * CameraNearOut
+         * @description A camera near a place: its distance to the point (None without a point or a position), and
+         *     whether its sector covers the point.
+         */
+        CameraNearOut: {
+            /** Area Id */
+            area_id: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Distance M */
+            distance_m: number | null;
+            /** Fov Deg */
+            fov_deg: number | null;
+            /** Heading Deg */
+            heading_deg: number | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Model */
+            model: string | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string | null;
+            /** Range M */
+            range_m: number | null;
+            /** Sees */
+            sees: boolean;
+            /** Site Id */
+            site_id: number;
+            /** Snapshot Url */
+            snapshot_url: string | null;
+            /** Status */
+            status: string;
+            /** Stream Url */
+            stream_url: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Vendor */
+            vendor: string | null;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /** CameraOut */
+        CameraOut: {
+            /** Area Id */
+            area_id: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Fov Deg */
+            fov_deg: number | null;
+            /** Heading Deg */
+            heading_deg: number | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Model */
+            model: string | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string | null;
+            /** Range M */
+            range_m: number | null;
+            /** Site Id */
+            site_id: number;
+            /** Snapshot Url */
+            snapshot_url: string | null;
+            /** Status */
+            status: string;
+            /** Stream Url */
+            stream_url: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Vendor */
+            vendor: string | null;
+            /** X */
+            x: number | null;
+            /** Y */
+            y: number | null;
+        };
+        /** CameraUpdate */
+        CameraUpdate: {
+            /** Area Id */
+            area_id?: number | null;
+            /** Code */
+            code?: string | null;
+            /** Fov Deg */
+            fov_deg?: number | null;
+            /** Heading Deg */
+            heading_deg?: number | null;
+            /** Kind */
+            kind?: ("fixed" | "dome" | "ptz" | "explosion_proof_fixed" | "explosion_proof_ptz" | "thermal") | null;
+            /** Model */
+            model?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Range M */
+            range_m?: number | null;
+            /** Site Id */
+            site_id?: number | null;
+            /** Snapshot Url */
+            snapshot_url?: string | null;
+            /** Status */
+            status?: ("online" | "offline" | "maintenance") | null;
+            /** Stream Url */
+            stream_url?: string | null;
+            /** Vendor */
+            vendor?: string | null;
+            /** X */
+            x?: number | null;
+            /** Y */
+            y?: number | null;
+        };
+        /** CancelDecisionIn */
+        CancelDecisionIn: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "reject";
+            /** Note */
+            note?: string | null;
+        };
+        /** CancelRequestIn */
+        CancelRequestIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * CancelRequestOut
+         * @description A cancellation request (取消申请, AQ 3064.2-2025 §5.7) and its decision.
+         */
+        CancelRequestOut: {
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /** Id */
+            id: number;
+            /** Permit Id */
+            permit_id: number;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Requested By */
+            requested_by: string;
+            /** State */
+            state: string;
+        };
         /** ChainOut */
         ChainOut: {
             /** Checked */
@@ -4295,8 +4800,16 @@ export interface components {
             /**
              * Valid Until
              * Format: date-time
+             * @description end of the period [valid_from, valid_until); withdrawn: when
              */
             valid_until: string;
+            /** Withdrawn At */
+            withdrawn_at?: string | null;
+            /**
+             * Withdrawn By
+             * @description login of who withdrew it
+             */
+            withdrawn_by?: string | null;
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -5326,6 +5839,53 @@ export interface components {
             /** Work Type */
             work_type: string;
         };
+        /** LiveContext */
+        LiveContext: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Camera Radius M */
+            camera_radius_m: number;
+            /** Cameras */
+            cameras: components["schemas"]["CameraNearOut"][];
+            /** Detector Radius M */
+            detector_radius_m: number;
+            /** Detectors */
+            detectors: components["schemas"]["LiveDetector"][];
+            /** Permit Id */
+            permit_id: number;
+        };
+        /** LiveDetector */
+        LiveDetector: {
+            /** Condition */
+            condition: string | null;
+            /** Distance M */
+            distance_m: number | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string | null;
+            /** Priority */
+            priority: string | null;
+            /** Quality */
+            quality: number | null;
+            /** Stale */
+            stale: boolean;
+            /** Tag */
+            tag: string;
+            /** Ts */
+            ts: string | null;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+        };
         /** LoginIn */
         LoginIn: {
             /** Password */
@@ -5500,6 +6060,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[CameraOut] */
+        Page_CameraOut_: {
+            /** Items */
+            items: components["schemas"]["CameraOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
         /** Page[DeliveryOut] */
         Page_DeliveryOut_: {
             /** Items */
@@ -5613,6 +6184,8 @@ export interface components {
             briefing_at: string | null;
             /** Briefing By */
             briefing_by: string | null;
+            /** Camera Ids */
+            camera_ids: number[];
             /**
              * Can Sign
              * @default false
@@ -5620,6 +6193,7 @@ export interface components {
             can_sign: boolean;
             /** Cancel Cause */
             cancel_cause: string | null;
+            cancel_request?: components["schemas"]["CancelRequestOut"] | null;
             /** Change Cause */
             change_cause: string | null;
             /**
@@ -5687,6 +6261,11 @@ export interface components {
              * @default []
              */
             measures: components["schemas"]["MeasureOut"][];
+            /**
+             * My Roles
+             * @default []
+             */
+            my_roles: string[];
             /** Next Step */
             next_step?: string | null;
             /** Number */
@@ -5835,6 +6414,8 @@ export interface components {
             briefing_at: string | null;
             /** Briefing By */
             briefing_by: string | null;
+            /** Camera Ids */
+            camera_ids: number[];
             /** Cancel Cause */
             cancel_cause: string | null;
             /** Change Cause */
@@ -16402,6 +16983,75 @@ export interface operations {
             };
         };
     };
+    "permits-add_calendar_range": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarRangeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRangeOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "permits-remove_calendar_day": {
         parameters: {
             query?: never;
@@ -16535,6 +17185,71 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DelegationOut"];
                 };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-withdraw_delegation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description common.not_authenticated */
             401: {
@@ -16829,6 +17544,8 @@ export interface operations {
                 sort?: string | null;
                 state?: string | null;
                 work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                grade?: string | null;
+                alarm_type?: string | null;
                 site_id?: number | null;
                 area_id?: number | null;
                 contractor_id?: number | null;
@@ -16955,6 +17672,8 @@ export interface operations {
                 group_by?: "work_type" | "grade" | "area" | "contractor" | "state" | "alarm_type" | "day";
                 state?: string | null;
                 work_type?: ("hot_work" | "confined_space" | "blinding" | "work_at_height" | "lifting" | "temporary_electricity" | "excavation" | "road_breaking") | null;
+                grade?: string | null;
+                alarm_type?: string | null;
                 site_id?: number | null;
                 area_id?: number | null;
                 contractor_id?: number | null;
@@ -17519,6 +18238,271 @@ export interface operations {
             };
         };
     };
+    "permits-list_cancel_requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelRequestOut"][];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "permits-request_cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelRequestOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-decide_cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelRequestOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-withdraw_cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "permits-enter": {
         parameters: {
             query?: never;
@@ -17994,6 +18978,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-live_context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveContext"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20290,6 +21332,456 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "video-list_cameras": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                area_id?: number | null;
+                status?: ("online" | "offline" | "maintenance") | null;
+                kind?: ("fixed" | "dome" | "ptz" | "explosion_proof_fixed" | "explosion_proof_ptz" | "thermal") | null;
+                q?: string | null;
+                page?: number;
+                page_size?: number;
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CameraOut_"];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "video-create_camera": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CameraIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "video-export_cameras": {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                area_id?: number | null;
+                status?: ("online" | "offline" | "maintenance") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "video-cameras_near": {
+        parameters: {
+            query: {
+                site_id: number;
+                x?: number | null;
+                y?: number | null;
+                area_id?: number | null;
+                radius_m?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraNearOut"][];
+                };
+            };
+            /** @description common.bad_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "video-get_camera": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                camera_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "video-delete_camera": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                camera_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "video-update_camera": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                camera_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CameraUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

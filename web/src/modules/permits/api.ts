@@ -10,6 +10,11 @@ import type {
   AnalysisBody,
   CalendarBody,
   CalendarDay,
+  CancelDecisionBody,
+  CancelRequest,
+  CancelRequestBody,
+  CalendarRange,
+  CalendarRangeBody,
   DayMap,
   Delegation,
   DelegationBody,
@@ -19,6 +24,7 @@ import type {
   GuardianPosition,
   HandOverBody,
   HandleBody,
+  LiveContext,
   MeasuresBody,
   PeopleBody,
   PermitCreate,
@@ -96,6 +102,12 @@ export const permitsApi = {
   guardianPosition: (id: number, body: ReportedPosition) => http.post<GuardianPosition>(`${BASE}/${id}/guardian-position`, body, SILENT),
   /** 监护人交接: the caller (an active guardian) hands the permit to another person. */
   guardianHandover: (id: number, body: HandOverBody) => http.post(`${BASE}/${id}/guardian-handover`, body, SILENT),
+  /** 取消申请 (AQ 3064.2-2025 §5.7): file one, decide it (permits.manage), or withdraw one's own. */
+  requestCancel: (id: number, body: CancelRequestBody) => http.post<CancelRequest>(`${BASE}/${id}/cancel-requests`, body, SILENT),
+  decideCancel: (id: number, body: CancelDecisionBody) => http.post<CancelRequest>(`${BASE}/${id}/cancel-requests/decision`, body, SILENT),
+  withdrawCancel: (id: number) => http.delete(`${BASE}/${id}/cancel-requests/pending`, SILENT),
+  /** 现场实时监测: the detectors (last value, worst alarm) and cameras bound to the work location. */
+  live: (id: number) => http.get<LiveContext>(`${BASE}/${id}/live`),
   /** A drawn signature (PNG) to the file store; its id goes with the signing action. */
   uploadSignature: (blob: Blob) => {
     const form = new FormData()
@@ -119,8 +131,12 @@ export const configApi = {
   removeSigner: (id: number) => http.delete(`${CONFIG}/signers/${id}`),
   delegations: () => http.get<Delegation[]>(`${CONFIG}/delegations`),
   delegate: (body: DelegationBody) => http.post<Delegation>(`${CONFIG}/delegations`, body, SILENT),
+  /** 撤回委托: the delegator or permits.manage ends a delegation now (the record stays). */
+  withdrawDelegation: (id: number) => http.delete(`${CONFIG}/delegations/${id}`),
   calendar: (year: number) => http.get<CalendarDay[]>(`${CONFIG}/calendar`, { year }),
   addDay: (body: CalendarBody) => http.post<CalendarDay>(`${CONFIG}/calendar`, body, SILENT),
+  /** Every day of [from, to] in one transaction; days already marked so are skipped and listed. */
+  addDays: (body: CalendarRangeBody) => http.post<CalendarRange>(`${CONFIG}/calendar/range`, body, SILENT),
   removeDay: (id: number) => http.delete(`${CONFIG}/calendar/${id}`),
   /** Users (identity.user.read only): the pickers fall back to the signers' logins or a typed id. */
   users: (q = '') => http.get<UserPage>('/users', { q: q || undefined, page_size: 50 }),

@@ -49,6 +49,9 @@ const enUS: PermitsMessages = {
       void: 'Void',
       close_for_reissue: 'Close and re-issue',
       guardian_handover: 'Guardian hand-over',
+      cancel_requested: 'Cancellation requested',
+      cancel_rejected: 'Cancellation request rejected',
+      cancel_withdrawn: 'Cancellation request withdrawn',
     },
     actionDone: 'Done: {action}',
     reissued: 'Closed; a new permit was created',
@@ -113,7 +116,6 @@ const enUS: PermitsMessages = {
       drill: 'Drill-down:',
       alarmType: 'Alarm type',
       inexact: 'The ledger cannot filter this group exactly: every permit matching the other filters is shown',
-      exportWider: 'Export ledger (xlsx; the export ignores the grade and the alarm type)',
     },
     form: {
       title: 'New permit',

@@ -51,6 +51,9 @@ const zhCN = {
       void: '作废',
       close_for_reissue: '关闭并重新办理',
       guardian_handover: '监护人交接',
+      cancel_requested: '申请取消',
+      cancel_rejected: '驳回取消申请',
+      cancel_withdrawn: '撤回取消申请',
     },
     actionDone: '已{action}',
     reissued: '已关闭，并生成新的作业票',
@@ -115,7 +118,6 @@ const zhCN = {
       drill: '统计下钻：',
       alarmType: '报警类型',
       inexact: '台账无法精确筛选该分组，显示其余条件下的全部作业票',
-      exportWider: '导出台账 xlsx（导出不按级别和报警类型筛选）',
     },
     form: {
       title: '新建作业票',
