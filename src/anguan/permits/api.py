@@ -49,7 +49,7 @@ from anguan.permits.reference import (
     WORK_TYPES,
 )
 from anguan.permits.schemas import CancelRequestOut
-from anguan.permits.workflow import Action, State, actions_from, ticket_status
+from anguan.permits.workflow import TERMINAL, Action, State, actions_from, ticket_status
 
 router = APIRouter(prefix="/permits", tags=["permits"], route_class=TransactionalRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -450,7 +450,7 @@ async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> Permit
             StepOut(code=s.code, zh=s.zh, en=s.en, role=s.role, phase=s.phase, approver=s.approver)
             for s in steps
         ],
-        next_step=nxt.code if nxt else None,
+        next_step=nxt.code if nxt and State(permit.state) not in TERMINAL else None,
         alarms=[alarm_out(a) for a in alarm_rows],
         entries=[EntryOut.model_validate(e) for e in entries],
         timeline=[PermitTimelineOut.model_validate(t) for t in timeline],
