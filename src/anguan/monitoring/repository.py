@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.core.errors import BadRequest
@@ -39,37 +39,12 @@ class Desc:
     column: Any
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The caller's data scope for monitoring rows; `areas` None means unrestricted."""
-
-    areas: frozenset[int] | None
-    sites: frozenset[int]
-
-    def allows(self, site_id: int, area_id: int | None) -> bool:
-        """True when a row of this site/area is visible."""
-        if self.areas is None:
-            return True
-        if area_id is None:
-            return site_id in self.sites
-        return area_id in self.areas
-
-    def clause(self, site_col: Any, area_col: Any) -> ColumnElement[bool]:
-        """The same test as SQL."""
-        if self.areas is None:
-            return true()
-        return or_(
-            area_col.in_(self.areas) if self.areas else false(),
-            and_(area_col.is_(None), site_col.in_(self.sites) if self.sites else false()),
-        )
+Scope = plant_repo.AreaScope
 
 
 async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
     """The actor's scope (areas from the plant module's scope rules)."""
-    areas = await plant_repo.visible_area_ids(session, actor)
-    if areas is None:
-        return Scope(None, frozenset())
-    return Scope(frozenset(areas), frozenset(actor.scope_ids("site")))
+    return await plant_repo.area_scope(session, actor)
 
 
 async def _page_rows(

@@ -72,6 +72,32 @@ async def _managers_in_scope(session: AsyncSession, permit: Permit) -> list[int]
     return out
 
 
+async def _tell(
+    session: AsyncSession,
+    users: list[int],
+    permit: Permit,
+    category: str,
+    title: tuple[str, str],
+    body: tuple[str, str],
+) -> None:
+    """An in-app notification (zh-CN, en-US) about the permit, linking to it."""
+    await notify.send(
+        session,
+        users,
+        NotificationIn(
+            category=category,
+            severity="medium" if category == "permits.cancel_requested" else "low",
+            title_zh=title[0],
+            title_en=title[1],
+            body_zh=body[0],
+            body_en=body[1],
+            link=f"/permits/{permit.id}",
+            site_id=permit.site_id,
+            area_id=permit.area_id,
+        ),
+    )
+
+
 async def _trace(
     session: AsyncSession, actor: Actor, permit: Permit, action: str, **evidence: object
 ) -> None:
@@ -138,20 +164,13 @@ async def request_cancellation(
     session.add(row)
     await session.flush()
     await _trace(session, actor, permit, "cancel_requested", reason=reason)
-    await notify.send(
+    await _tell(
         session,
         await _managers_in_scope(session, permit),
-        NotificationIn(
-            category="permits.cancel_requested",
-            severity="medium",
-            title_zh=f"作业票取消申请：{permit.number}",
-            title_en=f"Cancellation requested: {permit.number}",
-            body_zh=f"{permit.location}。原因：{reason}",
-            body_en=f"{permit.location}. Reason: {reason}",
-            link=f"/permits/{permit.id}",
-            site_id=permit.site_id,
-            area_id=permit.area_id,
-        ),
+        permit,
+        "permits.cancel_requested",
+        (f"作业票取消申请：{permit.number}", f"Cancellation requested: {permit.number}"),
+        (f"{permit.location}。原因：{reason}", f"{permit.location}. Reason: {reason}"),
     )
     return CancelRequestOut.model_validate(row)
 
@@ -188,20 +207,17 @@ async def decide_cancellation(
         )
         row.decision_note = note  # flow.act settled it as approved by this manager
     if row.requested_by_id is not None:
-        await notify.send(
+        approved = row.state == "approved"
+        await _tell(
             session,
             [row.requested_by_id],
-            NotificationIn(
-                category="permits.cancel_decided",
-                severity="low",
-                title_zh=f"取消申请已{'批准' if row.state == 'approved' else '驳回'}：{permit.number}",
-                title_en=f"Cancellation {row.state}: {permit.number}",
-                body_zh=note or row.reason,
-                body_en=note or row.reason,
-                link=f"/permits/{permit.id}",
-                site_id=permit.site_id,
-                area_id=permit.area_id,
+            permit,
+            "permits.cancel_decided",
+            (
+                f"取消申请已{'批准' if approved else '驳回'}：{permit.number}",
+                f"Cancellation {'approved' if approved else 'rejected'}: {permit.number}",
             ),
+            (note or row.reason, note or row.reason),
         )
     return CancelRequestOut.model_validate(row)
 

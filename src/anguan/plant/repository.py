@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.identity.schemas import Actor
@@ -37,6 +40,40 @@ async def visible_area_ids(session: AsyncSession, actor: Actor) -> set[int] | No
         depts = _subtree([(d.id, d.parent_id) for d in dept_rows], actor.scope_ids("department"))
         ids |= _subtree([(r.id, r.parent_id) for r in rows], {r.id for r in rows if r.department_id in depts})
     return ids
+
+
+@dataclass(frozen=True)
+class AreaScope:
+    """A caller's data scope over rows placed by site and area (monitoring points, cameras ...):
+    `areas` None means unrestricted; a row without an area is visible with its site."""
+
+    areas: frozenset[int] | None
+    sites: frozenset[int]
+
+    def allows(self, site_id: int, area_id: int | None) -> bool:
+        """True when a row of this site/area is visible."""
+        if self.areas is None:
+            return True
+        if area_id is None:
+            return site_id in self.sites
+        return area_id in self.areas
+
+    def clause(self, site_col: Any, area_col: Any) -> ColumnElement[bool]:
+        """The same test as SQL over the row's site and area columns."""
+        if self.areas is None:
+            return true()
+        return or_(
+            area_col.in_(self.areas) if self.areas else false(),
+            and_(area_col.is_(None), site_col.in_(self.sites) if self.sites else false()),
+        )
+
+
+async def area_scope(session: AsyncSession, actor: Actor) -> AreaScope:
+    """The actor's `AreaScope` (areas from `visible_area_ids`, sites from the site grants)."""
+    areas = await visible_area_ids(session, actor)
+    if areas is None:
+        return AreaScope(None, frozenset())
+    return AreaScope(frozenset(areas), frozenset(actor.scope_ids("site")))
 
 
 async def visible_site_ids(

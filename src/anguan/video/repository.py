@@ -7,10 +7,9 @@ Scope (as monitoring points): a camera with an area is visible when the area is;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anguan.core.pagination import PageParams, paginate
@@ -19,38 +18,12 @@ from anguan.plant import repository as plant_repo
 from anguan.plant.models import Area, Site
 from anguan.video.models import Camera
 
-
-@dataclass(frozen=True)
-class Scope:
-    """The caller's data scope for cameras; `areas` None means unrestricted."""
-
-    areas: frozenset[int] | None
-    sites: frozenset[int]
-
-    def allows(self, site_id: int, area_id: int | None) -> bool:
-        """True when a camera of this site/area is visible."""
-        if self.areas is None:
-            return True
-        if area_id is None:
-            return site_id in self.sites
-        return area_id in self.areas
-
-    def clause(self) -> ColumnElement[bool]:
-        """The same test as SQL."""
-        if self.areas is None:
-            return true()
-        return or_(
-            Camera.area_id.in_(self.areas) if self.areas else false(),
-            and_(Camera.area_id.is_(None), Camera.site_id.in_(self.sites) if self.sites else false()),
-        )
+Scope = plant_repo.AreaScope
 
 
 async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
     """The actor's scope (areas from the plant module's scope rules)."""
-    areas = await plant_repo.visible_area_ids(session, actor)
-    if areas is None:
-        return Scope(None, frozenset())
-    return Scope(frozenset(areas), frozenset(actor.scope_ids("site")))
+    return await plant_repo.area_scope(session, actor)
 
 
 async def site(session: AsyncSession, site_id: int) -> Site | None:
@@ -97,7 +70,7 @@ def _filters(
     kind: str | None = None,
     q: str | None = None,
 ) -> list[ColumnElement[bool]]:
-    where = [scope.clause()]
+    where = [scope.clause(Camera.site_id, Camera.area_id)]
     if site_id is not None:
         where.append(Camera.site_id == site_id)
     if area_id is not None:
