@@ -1,5 +1,7 @@
 """Special-work job costs, printed (no pass/fail): the worker's timers (every 30 s) and the gas-alarm
-linkage (on every gas alarm) over many live permits, and the signing check of one permit.
+linkage (on every gas alarm) over many live permits, a page of 200 records of the exchange feed
+(表A.1 shape, what the park platform pulls) and one permit's live context (its detectors' last values
+and alarms, its cameras: what the permit page reads every 10 s).
 
 A fresh SQLite (or, with --pg, PostgreSQL) database is migrated and seeded with the demo plant; the
 bench adds N permits in progress (a third of them confined-space, each with two gas tests and two
@@ -27,9 +29,10 @@ from anguan.basics.models import Person
 from anguan.core.db import Database
 from anguan.core.files import LocalFileStore
 from anguan.core.time import utcnow
+from anguan.identity.schemas import Actor, Scope
 from anguan.migrate import upgrade
 from anguan.monitoring.models import Point
-from anguan.permits import tasks
+from anguan.permits import exchange, live_api, tasks
 from anguan.permits.models import GasTest, Permit
 from anguan.plant.models import Site
 from anguan.simulator.seed import seed_demo
@@ -91,12 +94,27 @@ async def prepare(url: str, files: Path, n: int) -> tuple[Database, int]:
     return db, gas[0]
 
 
+BENCH_ACTOR = Actor(
+    user_id=0,
+    username="bench",
+    permissions=frozenset(),
+    scopes=(Scope(kind="all"),),
+    session_id=0,
+    session_kind="bench",
+)
+
+
 async def timed(db: Database, repeat: int, fn: str, detector: int) -> list[float]:
     out = []
     for _ in range(repeat):
         async with db.transaction() as s:
+            first = await s.scalar(select(Permit.id).order_by(Permit.id).limit(1))
             t0 = time.perf_counter()
-            if fn == "timers":
+            if fn == "feed":
+                assert len(await exchange.feed(s, None, 200, None)) == 200
+            elif fn == "live":
+                await live_api.live_context(int(first or 0), BENCH_ACTOR, s)
+            elif fn == "timers":
                 await tasks.check_timers(s, None, utcnow())
             else:
                 await tasks.on_gas_alarm(
@@ -122,6 +140,8 @@ async def run(label: str, url: str, n: int, repeat: int) -> None:
         timers = await timed(db, repeat, "timers", detector)
         # A detector no permit watches: the scan of live permits without suspending any.
         linkage = await timed(db, repeat, "linkage", detector)
+        feed = await timed(db, repeat, "feed", detector)
+        live = await timed(db, repeat, "live", detector)
         await db.dispose()
     print(f"{label:<10} live permits {n:>6}  setup {setup:6.1f} s")
     print(
@@ -129,6 +149,12 @@ async def run(label: str, url: str, n: int, repeat: int) -> None:
     )
     print(
         f"{'':<10} gas-alarm linkage (per alarm) median {statistics.median(linkage):7.1f} ms  max {max(linkage):8.1f} ms"
+    )
+    print(
+        f"{'':<10} exchange feed (200 records)  median {statistics.median(feed):8.1f} ms  max {max(feed):8.1f} ms"
+    )
+    print(
+        f"{'':<10} live context (one permit)    median {statistics.median(live):8.1f} ms  max {max(live):8.1f} ms"
     )
 
 
