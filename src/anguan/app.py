@@ -68,6 +68,7 @@ from anguan.permits import config_api as permits_config_api
 from anguan.permits import evidence_api as permits_evidence_api
 from anguan.permits import ledger_api as permits_ledger_api
 from anguan.permits import live_api as permits_live_api
+from anguan.permits import mine_api as permits_mine_api
 from anguan.permits import tasks as permits_tasks
 from anguan.permits.ledger_locales import MESSAGES as PERMITS_LEDGER_MESSAGES
 from anguan.permits.locales import MESSAGES as PERMITS_MESSAGES
@@ -339,6 +340,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool | None =
         permits_evidence_api.router,
         permits_live_api.router,
         permits_cancel_api.router,
+        permits_mine_api.router,
         video_api.router,
     ):
         app.include_router(r, prefix="/api/v1")

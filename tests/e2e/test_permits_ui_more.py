@@ -611,3 +611,80 @@ def test_cancellation_request(page, server):
     assert "申请取消" in page.locator(".section-timeline").inner_text()
     no_horizontal_overflow(page)
     shot(page, "permits-more-23-cancel-approved")
+
+
+def test_my_work_bar(page, server):
+    """我的待办 (AQ 3064.2-2025 §5.12): a permit submitted for signing waits for the work leader; the
+    ledger shows it in his to-do bar with the step, and it opens at that step."""
+    from tests.e2e.test_permits_ui import POINT as PU_POINT
+    from tests.e2e.test_permits_ui import _area, _person, at, work_day
+
+    day = work_day()
+    with api(server) as safety:
+        site, area = _area(safety, "PU-01")
+        r = safety.post(
+            PM,
+            json={
+                "work_type": "hot_work",
+                "grade": "2",
+                "site_id": site,
+                "area_id": area,
+                "location": "合成装置区 P-104 泵出口管托焊接",
+                **PU_POINT,
+                "content": "P-104 出口管托补焊",
+                "work_unit": "合成车间",
+                "leader_id": _person(safety, "刘强"),
+                "planned_start": at(day, 9).isoformat(),
+                "planned_end": at(day, 15).isoformat(),
+                "details": {"method": "电焊"},
+            },
+        )
+        assert r.status_code == 201, r.text
+        body = r.json()
+        pid, number = body["id"], body["number"]
+        for action in ("submit_booking", "approve_booking"):
+            safety.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
+        safety.put(
+            f"{PM}/{pid}/people",
+            json={
+                "people": [
+                    {"person_id": _person(safety, "马俊"), "role": "worker"},
+                    {"person_id": _person(safety, "孙磊"), "role": "guardian"},
+                ]
+            },
+        ).raise_for_status()
+        safety.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
+        measures = safety.get(f"{PM}/{pid}").json()["measures"]
+        safety.put(
+            f"{PM}/{pid}/measures",
+            json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
+        ).raise_for_status()
+        safety.post(f"{PM}/{pid}/briefing").raise_for_status()
+        safety.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
+        safety.post(
+            f"{PM}/{pid}/gas-tests",
+            json={
+                "sampled_at": datetime.now(PLANT_TZ).isoformat(),
+                "point": "动火点",
+                "readings": [{"kind": "combustible", "name": "甲醇", "value": 0.1}],
+            },
+        ).raise_for_status()
+        r = safety.post(f"{PM}/{pid}/actions/submit_for_signing", json={})
+        assert r.status_code == 200, r.text
+
+    login(page, "leader")
+    page.goto("/permits")
+    bar = page.locator(".my-work")
+    bar.wait_for()
+    assert int(bar.get_attribute("data-waiting") or "0") >= 1
+    bar.locator(".btn-my-waiting").click()
+    item = bar.locator(f".waiting-item[data-number='{number}']")
+    item.wait_for()
+    assert item.get_attribute("data-step") == "work_leader"
+    assert "作业负责人" in item.inner_text()
+    no_horizontal_overflow(page)
+    shot(page, "permits-more-24-my-work")
+    item.click()
+    page.wait_for_url(re.compile(rf"/permits/{pid}$"))
+    page.locator(".section-signatures .step.next[data-step='work_leader']").wait_for()
+    assert page.locator(".action-bar .act-sign").count() == 1

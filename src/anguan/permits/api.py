@@ -370,7 +370,7 @@ def alarm_out(a: WorkAlarm) -> AlarmOut:
     return o
 
 
-async def _can_sign(session: AsyncSession, actor: Actor, permit: Permit, step: ref.Step | None) -> bool:
+async def can_sign_now(session: AsyncSession, actor: Actor, permit: Permit, step: ref.Step | None) -> bool:
     phase = {"signing": "signing", "issued": "start", "acceptance_pending": "acceptance"}.get(permit.state)
     if step is None or phase != step.phase or actor.permissions.isdisjoint({P.PERMITS_SIGN, P.PERMITS_APPLY}):
         return False
@@ -460,7 +460,7 @@ async def _detail(session: AsyncSession, permit: Permit, actor: Actor) -> Permit
         ],
         actions=[a.value for a in actions_from(permit.state) if a is not Action.SUSPEND],
         checklist_paraphrased=CHECKLISTS_V1[permit.work_type].paraphrased,
-        can_sign=await _can_sign(session, actor, permit, nxt),
+        can_sign=await can_sign_now(session, actor, permit, nxt),
         my_roles=await _my_roles(session, actor, people),
         cancel_request=_cancel_out(await service.pending_cancel_request(session, permit.id)),
         user_names=await _display_names(session, logins),

@@ -2524,6 +2524,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/permits-ledger/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Work
+         * @description What waits for the caller's signature, and their signing and applying counts.
+         */
+        get: operations["permits-my_work"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits-ledger/stats": {
         parameters: {
             query?: never;
@@ -5998,6 +6018,24 @@ export interface components {
             /** Other */
             other?: string | null;
         };
+        /** MineOut */
+        MineOut: {
+            /** Applied Month */
+            applied_month: number;
+            /**
+             * Month Start
+             * Format: date-time
+             */
+            month_start: string;
+            /** Signed Month */
+            signed_month: number;
+            /** Signed Total */
+            signed_total: number;
+            /** Waiting */
+            waiting: components["schemas"]["WaitingOut"][];
+            /** Waiting Count */
+            waiting_count: number;
+        };
         /** Option */
         Option: {
             /** Code */
@@ -8483,6 +8521,37 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** WaitingOut */
+        WaitingOut: {
+            /** Grade */
+            grade: string | null;
+            /** Id */
+            id: number;
+            /** Location */
+            location: string;
+            /** Number */
+            number: string;
+            /**
+             * Planned Start
+             * Format: date-time
+             */
+            planned_start: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** State */
+            state: string;
+            /** Step */
+            step: string;
+            /** Step En */
+            step_en: string;
+            /** Step Zh */
+            step_zh: string;
+            /** Work Type */
+            work_type: string;
         };
         /** WarningOut */
         WarningOut: {
@@ -17657,6 +17726,53 @@ export interface operations {
             };
             /** @description common.validation_error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "permits-my_work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MineOut"];
+                };
+            };
+            /** @description common.not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description common.not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ import type {
   HandOverBody,
   HandleBody,
   LiveContext,
+  MyWork,
   MeasuresBody,
   PeopleBody,
   PermitCreate,
@@ -122,6 +123,8 @@ export const ledgerApi = {
   /** The ledger filtered like GET /permits, as a workbook. */
   exportUrl: (query: Query) => `${API_BASE}${LEDGER}/export.xlsx${search(query)}`,
   mapToday: (siteId?: number) => http.get<DayMap>(`${LEDGER}/map/today`, { site_id: siteId }),
+  /** 我的待办: what waits for the caller's signature, and their counts (AQ 3064.2-2025 §5.12). */
+  mine: () => http.get<MyWork>(`${LEDGER}/mine`),
 }
 
 /** Signing roles, delegations and the plant calendar (permits/config_api.py). */

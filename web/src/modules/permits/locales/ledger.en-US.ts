@@ -191,6 +191,13 @@ const ledgerEn: LedgerMessages = {
     rejected: 'Cancellation request rejected',
     withdrawn: 'Cancellation request withdrawn',
   },
+  mine: {
+    waiting: 'Waiting for my signature: {n}',
+    counts: 'Signed this month {month} · in all {total} · applied this month {applied}',
+    since: 'waiting {waited} · planned start {start}',
+    minutes: '{m} min',
+    hours: '{h} h',
+  },
   live: {
     title: 'Live context',
     refresh: 'Refresh',

@@ -190,6 +190,13 @@ const ledgerZh = {
     rejected: '已驳回取消申请',
     withdrawn: '已撤回取消申请',
   },
+  mine: {
+    waiting: '待我签批 {n}',
+    counts: '本月已签批 {month} · 累计 {total} · 本月申请 {applied}',
+    since: '已等待 {waited} · 计划开始 {start}',
+    minutes: '{m} 分钟',
+    hours: '{h} 小时',
+  },
   live: {
     title: '现场实时监测',
     refresh: '刷新',
