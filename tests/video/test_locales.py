@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "anguan" / "video"
 def test_every_video_code_has_both_messages() -> None:
     register_messages(MESSAGES)
     literal = re.compile(
-        r"""(?:NotFound|Forbidden|Conflict|Unprocessable|BadRequest)\(\s*"(video\.[a-z_]+)"""
+        r"""(?:NotFound|Forbidden|Conflict|Unprocessable|BadRequest|Unavailable)\(\s*"(video\.[a-z_]+)"""
     )
     codes: set[str] = set()
     for path in SRC.glob("*.py"):

@@ -14,6 +14,7 @@ from anguan.core.errors import (
     Forbidden,
     NotAuthenticated,
     NotFound,
+    Unavailable,
     Unprocessable,
     error_responses,
 )
@@ -119,6 +120,33 @@ async def get_camera(
 ) -> CameraOut:
     """One camera."""
     return CameraOut.model_validate(await service.get_camera(session, actor, camera_id))
+
+
+@router.get(
+    "/cameras/{camera_id}/snapshot",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/*": {}}},
+        **error_responses(NotAuthenticated, Forbidden, NotFound, Unavailable),
+    },
+)
+async def camera_snapshot(
+    camera_id: Id,
+    actor: Actor = Depends(require(P.VIDEO_READ)),
+    session: AsyncSession = Depends(get_session),
+) -> Response:
+    """The camera's current still image, fetched from its snapshot URL by the server (404
+    `video.no_snapshot` when it has none, 503 `video.snapshot_unavailable` when the camera or NVR
+    does not answer with an image)."""
+    camera = await service.get_camera(session, actor, camera_id)
+    if not camera.snapshot_url:
+        raise NotFound("video.no_snapshot", id=camera_id)
+    data, kind = await service.fetch_snapshot(camera.snapshot_url)
+    return Response(
+        data,
+        media_type=kind,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.patch("/cameras/{camera_id}", response_model=CameraOut, responses=WRITE_ERRORS)

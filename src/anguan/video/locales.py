@@ -22,6 +22,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "The URL must not carry a user name or password (every registry reader would see it); "
         "publish the camera through a video platform or media gateway",
     },
+    "video.no_snapshot": {
+        "zh-CN": "该摄像机没有配置抓图地址",
+        "en-US": "This camera has no snapshot URL",
+    },
+    "video.snapshot_unavailable": {
+        "zh-CN": "摄像机抓图暂不可用（{status}），请检查摄像机或录像机网络",
+        "en-US": "The camera's snapshot is not available ({status}); check the camera or NVR network",
+    },
     "video.position_incomplete": {
         "zh-CN": "位置须同时填写 X 和 Y",
         "en-US": "A position needs both X and Y",

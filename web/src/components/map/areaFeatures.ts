@@ -50,3 +50,14 @@ export function parseAreas(collection: FeatureCollection | null | undefined): Ar
   }
   return out
 }
+
+const BASE_AREA_COLOUR = '#a8abb2'
+
+/** The areas all in one grey: the plant's outlines under a page's own layer (risk colours, permits). */
+export function greyAreas(collection: FeatureCollection | null | undefined): FeatureCollection | null {
+  if (!collection) return null
+  return {
+    ...collection,
+    features: collection.features.map((f) => ({ ...f, properties: { ...f.properties, colour: BASE_AREA_COLOUR } })),
+  }
+}

@@ -19,8 +19,9 @@ export const videoApi = {
   camera: (id: number) => http.get<Camera>(`${BASE}/cameras/${id}`),
   /** cameras (in the caller's scope) within `radius_m` of a map point or whose sector covers it, nearest first */
   near: (query: CameraNearQuery) => http.get<CameraNear[]>(`${BASE}/cameras/near`, { ...query }),
-  create: (body: CameraCreate) => http.post<Camera>(`${BASE}/cameras`, body),
-  update: (id: number, body: CameraUpdate) => http.patch<Camera>(`${BASE}/cameras/${id}`, body),
+  /** silent: the form shows the refusal at its field (CameraFormDialog) */
+  create: (body: CameraCreate) => http.post<Camera>(`${BASE}/cameras`, body, { silent: true }),
+  update: (id: number, body: CameraUpdate) => http.patch<Camera>(`${BASE}/cameras/${id}`, body, { silent: true }),
   remove: (id: number) => http.delete(`${BASE}/cameras/${id}`),
   exportUrl: (query: Pick<CameraQuery, 'site_id' | 'area_id' | 'status'> = {}) => fileUrl('/cameras/export.xlsx', { ...query }),
 }

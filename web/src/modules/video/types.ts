@@ -1,6 +1,7 @@
 // Video (视频智能分析) names for the generated OpenAPI types (the one place to fix when a schema is
 // renamed). The backend returns kind and status as free strings; they are narrowed here to the
 // vocabularies src/anguan/video/reference.py declares.
+import { API_BASE } from '@/api/http'
 import type { components, paths } from '@/api/generated/schema'
 
 type Schemas = components['schemas']
@@ -52,7 +53,8 @@ export function streamHref(camera: Pick<Camera, 'stream_url'>): string | null {
   return safeUrl(camera.stream_url, STREAM_SCHEMES)
 }
 
-/** The snapshot image URL when it is http(s). */
-export function snapshotSrc(camera: Pick<Camera, 'snapshot_url'>): string | null {
-  return safeUrl(camera.snapshot_url, SNAPSHOT_SCHEMES)
+/** The camera's still image, fetched by the server from its http(s) snapshot URL
+ * (GET /video/cameras/{id}/snapshot: the page may load images from the site only). */
+export function snapshotSrc(camera: Pick<Camera, 'id' | 'snapshot_url'>): string | null {
+  return safeUrl(camera.snapshot_url, SNAPSHOT_SCHEMES) ? `${API_BASE}/video/cameras/${camera.id}/snapshot` : null
 }

@@ -35,6 +35,7 @@ const enUS: VideoMessages = {
       range: 'Viewing distance (m)',
       stream: 'Stream URL',
       streamHint: 'An rtsp, rtsps, http or https URL without user name or password (publish through a video platform or media gateway)',
+      urlCredentials: 'The URL must not carry a user name or password (every registry reader would see it); publish the camera through a video platform or media gateway',
       snapshot: 'Snapshot URL',
       snapshotHint: 'An http or https image URL',
       vendor: 'Vendor',
@@ -61,6 +62,11 @@ const enUS: VideoMessages = {
       rangeShort: 'Range {r} m',
       noPosition: 'No position',
       siteLevel: 'Site level',
+    },
+  },
+  map: {
+    layers: {
+      cameras: 'Cameras',
     },
   },
 }

@@ -35,6 +35,7 @@ const zhCN = {
       range: '可视距离（m）',
       stream: '视频流地址',
       streamHint: 'rtsp、rtsps、http 或 https 地址，不能包含用户名和密码（请通过视频平台或流媒体网关发布）',
+      urlCredentials: '地址中不能包含用户名或密码（所有可查看台账的人都能看到），请通过视频平台或流媒体网关发布',
       snapshot: '抓图地址',
       snapshotHint: 'http 或 https 图片地址',
       vendor: '厂商',
@@ -61,6 +62,11 @@ const zhCN = {
       rangeShort: '可视 {r} m',
       noPosition: '未标注位置',
       siteLevel: '厂区级',
+    },
+  },
+  map: {
+    layers: {
+      cameras: '摄像机',
     },
   },
 }
