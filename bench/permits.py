@@ -1,7 +1,8 @@
 """Special-work job costs, printed (no pass/fail): the worker's timers (every 30 s) and the gas-alarm
 linkage (on every gas alarm) over many live permits, a page of 200 records of the exchange feed
-(表A.1 shape, what the park platform pulls) and one permit's live context (its detectors' last values
-and alarms, its cameras: what the permit page reads every 10 s).
+(表A.1 shape, what the park platform pulls), one permit's live context (its detectors' last values
+and alarms, its cameras: what the permit page reads every 10 s) and the work leader's to-do list
+(every hot-work permit waiting for his signature: the ledger's my-work bar).
 
 A fresh SQLite (or, with --pg, PostgreSQL) database is migrated and seeded with the demo plant; the
 bench adds N permits in progress (a third of them confined-space, each with two gas tests and two
@@ -22,17 +23,19 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from anguan.basics.models import Person
 from anguan.core.db import Database
 from anguan.core.files import LocalFileStore
 from anguan.core.time import utcnow
+from anguan.identity import permissions as P
+from anguan.identity.models import User
 from anguan.identity.schemas import Actor, Scope
 from anguan.migrate import upgrade
 from anguan.monitoring.models import Point
-from anguan.permits import exchange, live_api, tasks
+from anguan.permits import exchange, live_api, mine_api, tasks
 from anguan.permits.models import GasTest, Permit
 from anguan.plant.models import Site
 from anguan.simulator.seed import seed_demo
@@ -109,8 +112,28 @@ async def timed(db: Database, repeat: int, fn: str, detector: int) -> list[float
     for _ in range(repeat):
         async with db.transaction() as s:
             first = await s.scalar(select(Permit.id).order_by(Permit.id).limit(1))
+            if fn == "mine":
+                # the hot-work permits wait for their work leader 刘强 (login leader) to sign
+                user = (await s.scalars(select(User).where(User.username == "leader"))).one()
+                person = await s.scalar(select(Person.id).where(Person.user_id == user.id))
+                await s.execute(
+                    update(Permit)
+                    .where(Permit.work_type == "hot_work")
+                    .values(state="signing", leader_id=person)
+                )
+                leader = Actor(
+                    user_id=user.id,
+                    username=user.username,
+                    permissions=frozenset({P.PERMITS_READ, P.PERMITS_SIGN}),
+                    scopes=(Scope(kind="all"),),
+                    session_id=0,
+                    session_kind="bench",
+                )
             t0 = time.perf_counter()
-            if fn == "feed":
+            if fn == "mine":
+                waiting = (await mine_api.my_work(leader, s)).waiting_count
+                assert waiting > 0
+            elif fn == "feed":
                 assert len(await exchange.feed(s, None, 200, None)) == 200
             elif fn == "live":
                 await live_api.live_context(int(first or 0), BENCH_ACTOR, s)
@@ -142,6 +165,7 @@ async def run(label: str, url: str, n: int, repeat: int) -> None:
         linkage = await timed(db, repeat, "linkage", detector)
         feed = await timed(db, repeat, "feed", detector)
         live = await timed(db, repeat, "live", detector)
+        mine = await timed(db, repeat, "mine", detector)
         await db.dispose()
     print(f"{label:<10} live permits {n:>6}  setup {setup:6.1f} s")
     print(
@@ -155,6 +179,9 @@ async def run(label: str, url: str, n: int, repeat: int) -> None:
     )
     print(
         f"{'':<10} live context (one permit)    median {statistics.median(live):8.1f} ms  max {max(live):8.1f} ms"
+    )
+    print(
+        f"{'':<10} my work ({n - (n + 2) // 3} waiting)       median {statistics.median(mine):8.1f} ms  max {max(mine):8.1f} ms"
     )
 
 
