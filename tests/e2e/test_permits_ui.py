@@ -177,6 +177,62 @@ def _person(client: httpx.Client, name: str) -> int:
     return int(next(r["id"] for r in rows if r["values"]["name"] == name))
 
 
+def hot_work_applying(
+    client: httpx.Client,
+    *,
+    location: str,
+    content: str,
+    start: datetime,
+    end: datetime,
+    worker: str = "马俊",
+    grade: str = "2",
+    emergency: bool = False,
+) -> dict:
+    """A hot-work permit in PU-01 taken over the API to 申请 (applying): booked and approved, worker and
+    guardian 孙磊, risk analysis, every measure involved, briefing. Returns the permit."""
+    site, area = _area(client, "PU-01")
+    r = client.post(
+        PM,
+        json={
+            "work_type": "hot_work",
+            "grade": grade,
+            "site_id": site,
+            "area_id": area,
+            "location": location,
+            **POINT,
+            "content": content,
+            "work_unit": "合成车间",
+            "leader_id": _person(client, "刘强"),
+            "planned_start": start.isoformat(),
+            "planned_end": end.isoformat(),
+            "emergency": emergency,
+            "details": {"method": "电焊"},
+        },
+    )
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    for action in ("submit_booking", "approve_booking"):
+        client.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
+    client.put(
+        f"{PM}/{pid}/people",
+        json={
+            "people": [
+                {"person_id": _person(client, worker), "role": "worker"},
+                {"person_id": _person(client, "孙磊"), "role": "guardian"},
+            ]
+        },
+    ).raise_for_status()
+    client.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
+    measures = client.get(f"{PM}/{pid}").json()["measures"]
+    client.put(
+        f"{PM}/{pid}/measures",
+        json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
+    ).raise_for_status()
+    client.post(f"{PM}/{pid}/briefing").raise_for_status()
+    client.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
+    return dict(client.get(f"{PM}/{pid}").json())
+
+
 def test_ledger_and_new_permit_form(page, server):
     page.add_init_script(INJECT_POSITION)
     login(page)
@@ -435,45 +491,14 @@ def test_expired_certificate_blocks_signing(page, server):
     """郑海波's welding certificate has expired: submitting for signing is refused with 5/51."""
     day = work_day()
     with api(server) as client:
-        site, area = _area(client, "PU-01")
-        r = client.post(
-            PM,
-            json={
-                "work_type": "hot_work",
-                "grade": "2",
-                "site_id": site,
-                "area_id": area,
-                "location": "合成装置区 P-103 泵房 管托焊接",
-                **POINT,
-                "content": "P-103 出口管托补焊",
-                "work_unit": "合成车间",
-                "leader_id": _person(client, "刘强"),
-                "planned_start": at(day, 9).isoformat(),
-                "planned_end": at(day, 15).isoformat(),
-                "details": {"method": "电焊"},
-            },
-        )
-        assert r.status_code == 201, r.text
-        pid = r.json()["id"]
-        for action in ("submit_booking", "approve_booking"):
-            client.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
-        client.put(
-            f"{PM}/{pid}/people",
-            json={
-                "people": [
-                    {"person_id": _person(client, "郑海波"), "role": "worker"},
-                    {"person_id": _person(client, "孙磊"), "role": "guardian"},
-                ]
-            },
-        ).raise_for_status()
-        client.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
-        measures = client.get(f"{PM}/{pid}").json()["measures"]
-        client.put(
-            f"{PM}/{pid}/measures",
-            json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
-        ).raise_for_status()
-        client.post(f"{PM}/{pid}/briefing").raise_for_status()
-        client.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
+        pid = hot_work_applying(
+            client,
+            location="合成装置区 P-103 泵房 管托焊接",
+            content="P-103 出口管托补焊",
+            start=at(day, 9),
+            end=at(day, 15),
+            worker="郑海波",
+        )["id"]
 
     login(page)
     page.goto(f"/permits/{pid}")
@@ -560,46 +585,15 @@ def test_stale_gas_test_stops_the_start(page, server):
     end = start + timedelta(hours=4)
     grade = hot_work_grade(start, end)
     with api(server) as safety, api(server, "leader") as leader:
-        site, area = _area(safety, "PU-01")
-        r = safety.post(
-            PM,
-            json={
-                "work_type": "hot_work",
-                "grade": grade,
-                "site_id": site,
-                "area_id": area,
-                "location": "合成装置区 E-202 平台 栏杆焊接",
-                **POINT,
-                "content": "E-202 平台栏杆补焊",
-                "work_unit": "合成车间",
-                "leader_id": _person(safety, "刘强"),
-                "planned_start": start.isoformat(),
-                "planned_end": end.isoformat(),
-                "emergency": True,
-                "details": {"method": "电焊"},
-            },
-        )
-        assert r.status_code == 201, r.text
-        pid = r.json()["id"]
-        for action in ("submit_booking", "approve_booking"):
-            safety.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
-        safety.put(
-            f"{PM}/{pid}/people",
-            json={
-                "people": [
-                    {"person_id": _person(safety, "马俊"), "role": "worker"},
-                    {"person_id": _person(safety, "孙磊"), "role": "guardian"},
-                ]
-            },
-        ).raise_for_status()
-        safety.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
-        measures = safety.get(f"{PM}/{pid}").json()["measures"]
-        safety.put(
-            f"{PM}/{pid}/measures",
-            json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
-        ).raise_for_status()
-        safety.post(f"{PM}/{pid}/briefing").raise_for_status()
-        safety.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
+        pid = hot_work_applying(
+            safety,
+            location="合成装置区 E-202 平台 栏杆焊接",
+            content="E-202 平台栏杆补焊",
+            start=start,
+            end=end,
+            grade=grade,
+            emergency=True,
+        )["id"]
         sampled = datetime.now(PLANT_TZ) - timedelta(minutes=29)
         safety.post(
             f"{PM}/{pid}/gas-tests",

@@ -616,51 +616,18 @@ def test_cancellation_request(page, server):
 def test_my_work_bar(page, server):
     """我的待办 (AQ 3064.2-2025 §5.12): a permit submitted for signing waits for the work leader; the
     ledger shows it in his to-do bar with the step, and it opens at that step."""
-    from tests.e2e.test_permits_ui import POINT as PU_POINT
-    from tests.e2e.test_permits_ui import _area, _person, at, work_day
+    from tests.e2e.test_permits_ui import at, hot_work_applying, work_day
 
     day = work_day()
     with api(server) as safety:
-        site, area = _area(safety, "PU-01")
-        r = safety.post(
-            PM,
-            json={
-                "work_type": "hot_work",
-                "grade": "2",
-                "site_id": site,
-                "area_id": area,
-                "location": "合成装置区 P-104 泵出口管托焊接",
-                **PU_POINT,
-                "content": "P-104 出口管托补焊",
-                "work_unit": "合成车间",
-                "leader_id": _person(safety, "刘强"),
-                "planned_start": at(day, 9).isoformat(),
-                "planned_end": at(day, 15).isoformat(),
-                "details": {"method": "电焊"},
-            },
+        body = hot_work_applying(
+            safety,
+            location="合成装置区 P-104 泵出口管托焊接",
+            content="P-104 出口管托补焊",
+            start=at(day, 9),
+            end=at(day, 15),
         )
-        assert r.status_code == 201, r.text
-        body = r.json()
         pid, number = body["id"], body["number"]
-        for action in ("submit_booking", "approve_booking"):
-            safety.post(f"{PM}/{pid}/actions/{action}", json={}).raise_for_status()
-        safety.put(
-            f"{PM}/{pid}/people",
-            json={
-                "people": [
-                    {"person_id": _person(safety, "马俊"), "role": "worker"},
-                    {"person_id": _person(safety, "孙磊"), "role": "guardian"},
-                ]
-            },
-        ).raise_for_status()
-        safety.put(f"{PM}/{pid}/analysis", json={"risks": ["火灾"], "jha": "焊渣飞溅"}).raise_for_status()
-        measures = safety.get(f"{PM}/{pid}").json()["measures"]
-        safety.put(
-            f"{PM}/{pid}/measures",
-            json={"answers": [{"seq": m["seq"], "involved": True} for m in measures]},
-        ).raise_for_status()
-        safety.post(f"{PM}/{pid}/briefing").raise_for_status()
-        safety.post(f"{PM}/{pid}/actions/apply", json={}).raise_for_status()
         safety.post(
             f"{PM}/{pid}/gas-tests",
             json={

@@ -27,7 +27,7 @@ from anguan.identity.schemas import Actor
 from anguan.permits import alarms, flow, rules, service
 from anguan.permits import reference as ref
 from anguan.permits.checklists import CHECKLISTS_V1
-from anguan.permits.locating import LocationCheck, PhonePositionCheck, Position
+from anguan.permits.locating import Position, locator_from
 from anguan.permits.models import (
     CancelRequest,
     EntryLog,
@@ -48,7 +48,17 @@ from anguan.permits.reference import (
     WORK_GRADES,
     WORK_TYPES,
 )
-from anguan.permits.schemas import CancelRequestOut
+from anguan.permits.schemas import (
+    AlarmOut,
+    CancelRequestOut,
+    EntryOut,
+    GasTestOut,
+    LinkedOut,
+    MeasureOut,
+    PermitTimelineOut,
+    PersonOut,
+    SignatureOut,
+)
 from anguan.permits.workflow import TERMINAL, Action, State, actions_from, ticket_status
 
 router = APIRouter(prefix="/permits", tags=["permits"], route_class=TransactionalRoute)
@@ -66,11 +76,6 @@ WorkType = Literal[
     "road_breaking",
 ]
 Coord = Annotated[float, Field(ge=-100000, le=100000)]
-
-
-def _locator(request: Request) -> LocationCheck:
-    found: LocationCheck | None = getattr(request.app.state, "permit_locator", None)
-    return found or PhonePositionCheck()
 
 
 # ------------------------------------------------------------------------------ reference
@@ -218,99 +223,6 @@ class PermitOut(BaseModel):
     void_cause: str | None
     content_hash: str | None
     open_alarms: int = 0
-
-
-class PersonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    person_id: int
-    name: str = ""
-    role: str
-    certificate_no: str | None
-    eligible: bool | None
-    eligibility_code: str | None
-    active: bool
-
-
-class MeasureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    seq: int
-    text: str
-    involved: bool | None
-    confirmed_by: str | None
-    confirmed_at: datetime | None
-
-
-class GasTestOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    sampled_at: datetime
-    point: str
-    analyst: str
-    readings: list[dict[str, Any]]
-    lel_pct: float | None
-    passed: bool
-    failures: list[dict[str, Any]]
-    source: str
-
-
-class SignatureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    step: str
-    phase: str
-    signer_name: str
-    on_behalf_of: int | None
-    opinion: str | None
-    signed_at: datetime
-    on_site: bool | None
-    image_id: int | None
-    content_hash: str
-
-
-class AlarmOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    uid: str
-    permit_id: int | None
-    number: str | None = None  # the permit's
-    code: str
-    zh: str = ""
-    en: str = ""
-    detail: dict[str, Any]
-    started_at: datetime
-    ended_at: datetime | None
-    result: str | None
-    handled_by: str | None
-
-
-class EntryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    kind: str
-    person_id: int | None
-    name: str
-    count: int
-    entered_at: datetime
-    exited_at: datetime | None
-
-
-class PermitTimelineOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    ts: datetime
-    actor_name: str | None
-    action: str
-    from_state: str | None
-    to_state: str | None
-    location: dict[str, Any] | None
-    evidence: dict[str, Any]
-
-
-class LinkedOut(BaseModel):
-    id: int
-    number: str
-    work_type: str
-    state: str
 
 
 class PermitDetail(PermitOut):
@@ -743,7 +655,14 @@ async def act(
     )
     try:
         await flow.act(
-            session, actor, permit, Action(action), step, now, _locator(request), request.app.state.bus
+            session,
+            actor,
+            permit,
+            Action(action),
+            step,
+            now,
+            locator_from(request.app.state),
+            request.app.state.bus,
         )
     except flow.Blocked as blocked:
         await session.rollback()  # release the request's locks before the alarms' own transaction

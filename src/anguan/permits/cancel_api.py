@@ -30,7 +30,8 @@ from anguan.identity.schemas import Actor
 from anguan.notify import service as notify
 from anguan.notify.schemas import NotificationIn
 from anguan.permits import flow, service
-from anguan.permits.api import READ_ERRORS, WRITE_ERRORS, Id, _locator
+from anguan.permits.api import READ_ERRORS, WRITE_ERRORS, Id
+from anguan.permits.locating import locator_from
 from anguan.permits.models import CancelRequest, Permit
 from anguan.permits.schemas import CancelRequestOut
 from anguan.permits.workflow import TRANSITIONS, Action, State
@@ -202,7 +203,7 @@ async def decide_cancellation(
             Action.CANCEL,
             flow.Step(reason=reason),
             now,
-            _locator(request),
+            locator_from(request.app.state),
             request.app.state.bus,
         )
         row.decision_note = note  # flow.act settled it as approved by this manager

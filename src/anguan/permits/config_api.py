@@ -30,7 +30,7 @@ from anguan.identity.deps import require
 from anguan.identity.models import User
 from anguan.identity.schemas import Actor
 from anguan.permits import alarms, flow, service
-from anguan.permits.locating import LocationCheck, PhonePositionCheck, Position
+from anguan.permits.locating import Position, locator_from
 from anguan.permits.models import CalendarDay, PermitPerson, Signer, SigningDelegation
 from anguan.permits.workflow import State
 from anguan.plant.models import Area
@@ -51,11 +51,6 @@ RoleCode = Literal[
     "shift_leader",
     "acceptor",
 ]
-
-
-def _locator(request: Request) -> LocationCheck:
-    found: LocationCheck | None = getattr(request.app.state, "permit_locator", None)
-    return found or PhonePositionCheck()
 
 
 # ------------------------------------------------------------------------------ signers
@@ -497,7 +492,7 @@ async def guardian_position(
     position = Position(x=body.x, y=body.y, lat=body.lat, lon=body.lon)
     if position.empty:
         raise Unprocessable("permits.position_required")
-    on_site = await _locator(request).on_site(session, actor.user_id, permit, position)
+    on_site = await locator_from(request.app.state).on_site(session, actor.user_id, permit, position)
     raised = False
     if on_site is False and permit.state == State.IN_PROGRESS:
         bus = request.app.state.bus

@@ -18,8 +18,9 @@ from anguan.identity import permissions as P
 from anguan.identity.deps import require
 from anguan.identity.schemas import Actor
 from anguan.permits import alarms, service
-from anguan.permits.api import READ_ERRORS, WRITE_ERRORS, AlarmOut, Id, alarm_out
+from anguan.permits.api import READ_ERRORS, WRITE_ERRORS, Id, alarm_out
 from anguan.permits.models import Permit, Signature, WorkAlarm
+from anguan.permits.schemas import AlarmOut
 
 router = APIRouter(prefix="/permits", tags=["permits"], route_class=TransactionalRoute)
 

@@ -119,3 +119,10 @@ class PhonePositionCheck:
             area = await session.get(Area, permit.area_id)
             polygon = area.polygon if area is not None else None
         return in_fence(x, y, point, polygon)
+
+
+def locator_from(app_state: object) -> LocationCheck:
+    """The app's location check: the one set as `app.state.permit_locator` (positioning, or a test's
+    injected positions), else the phone's reported position."""
+    found: LocationCheck | None = getattr(app_state, "permit_locator", None)
+    return found or PhonePositionCheck()
